@@ -1,0 +1,282 @@
+/**
+ * The database schema (drizzle). Two kinds of table:
+ * - deployment-wide: users, sessions, role grants, schools, the audit chain heads —
+ *   read and written only by the auth and administration services in system scope;
+ * - school-owned: every row carries `school_id`, and row-level security (see
+ *   migrations/0001_security.sql and db/scope.ts) makes a query in one school's scope
+ *   unable to see or write another school's rows. SCHOOL_OWNED_TABLES lists them; a test
+ *   checks that every table with a school_id column is in it and has its policy.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`);
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const schoolId = () => uuid('school_id').notNull().references(() => schools.id);
+
+export const appMeta = pgTable('app_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const schools = pgTable('schools', {
+  id: id(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  province: text('province').notNull(),
+  commune: text('commune'),
+  address: text('address'),
+  /** Roles for which the school requires a TOTP second factor. */
+  totpRequiredRoles: text('totp_required_roles').array().notNull().default(sql`'{}'::text[]`),
+  isDemo: boolean('is_demo').notNull().default(false),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable('users', {
+  id: id(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  email: text('email'),
+  passwordHash: text('password_hash').notNull(),
+  locale: text('locale').notNull().default('vi'),
+  totpSecret: text('totp_secret'),
+  totpPendingSecret: text('totp_pending_secret'),
+  totpEnabled: boolean('totp_enabled').notNull().default(false),
+  /** Last accepted TOTP time step, so a code cannot be replayed. */
+  totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+  failedLogins: integer('failed_logins').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+  disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
+  mustChangePassword: boolean('must_change_password').notNull().default(false),
+  passwordChangedAt: timestamp('password_changed_at', { withTimezone: true, mode: 'date' }),
+  createdAt: createdAt(),
+});
+
+export const roleGrants = pgTable(
+  'role_grants',
+  {
+    id: id(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    /** Null only for system_admin. */
+    schoolId: uuid('school_id').references(() => schools.id),
+    role: text('role').notNull(),
+    /** For student / parent grants: whose record. */
+    studentId: uuid('student_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('role_grants_unique').on(t.userId, t.schoolId, t.role, t.studentId).nullsNotDistinct(),
+    index('role_grants_school').on(t.schoolId),
+    check('role_grants_school_needed', sql`(${t.role} = 'system_admin') = (${t.schoolId} is null)`),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** sha256 of the cookie token: a leaked table does not hand out live sessions. */
+    id: text('id').primaryKey(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    csrfToken: text('csrf_token').notNull(),
+    activeSchoolId: uuid('active_school_id').references(() => schools.id),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+export const schoolYears = pgTable(
+  'school_years',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    name: text('name').notNull(), // '2025-2026'
+    startsOn: date('starts_on').notNull(),
+    endsOn: date('ends_on').notNull(),
+    isCurrent: boolean('is_current').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('school_years_name').on(t.schoolId, t.name)],
+);
+
+export const staff = pgTable(
+  'staff',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    userId: uuid('user_id').references(() => users.id),
+    fullName: text('full_name').notNull(),
+    gender: text('gender'),
+    birthDate: date('birth_date'),
+    department: text('department'), // tổ chuyên môn
+    position: text('position'), // chức vụ
+    email: text('email'),
+    phone: text('phone'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('staff_school').on(t.schoolId), uniqueIndex('staff_user').on(t.schoolId, t.userId)],
+);
+
+export const subjects = pgTable(
+  'subjects',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    nameEn: text('name_en'),
+    kind: text('kind').notNull(), // compulsory | elective
+    assessment: text('assessment').notNull(), // score | comment
+    periodsPerYear: smallint('periods_per_year').notNull(),
+    ministryCode: text('ministry_code'),
+    sortOrder: smallint('sort_order').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('subjects_code').on(t.schoolId, t.code)],
+);
+
+export const classes = pgTable(
+  'classes',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    schoolYearId: uuid('school_year_id').notNull().references(() => schoolYears.id),
+    name: text('name').notNull(),
+    grade: smallint('grade').notNull(),
+    electiveCombination: text('elective_combination'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('classes_name').on(t.schoolYearId, t.name),
+    index('classes_school').on(t.schoolId),
+    check('classes_grade', sql`${t.grade} between 10 and 12`),
+  ],
+);
+
+export const classSubjects = pgTable(
+  'class_subjects',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    classId: uuid('class_id').notNull().references(() => classes.id),
+    subjectId: uuid('subject_id').notNull().references(() => subjects.id),
+    /** Teaching assignment (phân công giảng dạy). */
+    teacherStaffId: uuid('teacher_staff_id').references(() => staff.id),
+    topicCluster: boolean('topic_cluster').notNull().default(false), // cụm chuyên đề
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('class_subjects_unique').on(t.classId, t.subjectId), index('class_subjects_teacher').on(t.teacherStaffId)],
+);
+
+export const homeroomAssignments = pgTable(
+  'homeroom_assignments',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    classId: uuid('class_id').notNull().references(() => classes.id),
+    staffId: uuid('staff_id').notNull().references(() => staff.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('homeroom_class').on(t.classId), index('homeroom_staff').on(t.staffId)],
+);
+
+export const students = pgTable(
+  'students',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    studentCode: text('student_code'), // mã học sinh (10 digits)
+    personalId: text('personal_id'), // số định danh cá nhân (12 digits)
+    fullName: text('full_name').notNull(),
+    gender: text('gender').notNull(),
+    birthDate: date('birth_date').notNull(),
+    birthPlace: text('birth_place'),
+    ethnicityCode: text('ethnicity_code'),
+    nationality: text('nationality').notNull().default('Việt Nam'),
+    address: text('address'),
+    phone: text('phone'),
+    fatherName: text('father_name'),
+    fatherOccupation: text('father_occupation'),
+    motherName: text('mother_name'),
+    motherOccupation: text('mother_occupation'),
+    policyStatus: text('policy_status'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('students_school').on(t.schoolId),
+    uniqueIndex('students_code').on(t.schoolId, t.studentCode),
+    uniqueIndex('students_personal_id').on(t.schoolId, t.personalId),
+  ],
+);
+
+export const enrolments = pgTable(
+  'enrolments',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    studentId: uuid('student_id').notNull().references(() => students.id),
+    schoolYearId: uuid('school_year_id').notNull().references(() => schoolYears.id),
+    classId: uuid('class_id').notNull().references(() => classes.id),
+    enrolledOn: date('enrolled_on'),
+    leftOn: date('left_on'),
+    status: text('status').notNull().default('active'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('enrolments_year').on(t.studentId, t.schoolYearId), index('enrolments_class').on(t.classId)],
+);
+
+/**
+ * Append-only, hash-chained audit log. One chain per school (`school:<id>`) plus the
+ * `system` chain for deployment-wide events; `seq` counts from 1 within a chain and each
+ * row stores the hash of the previous one. Triggers refuse UPDATE and DELETE.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    chain: text('chain').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    schoolId: uuid('school_id').references(() => schools.id),
+    at: timestamp('at', { withTimezone: true, mode: 'string', precision: 3 }).notNull(),
+    actorUserId: uuid('actor_user_id'),
+    actorLabel: text('actor_label'),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [uniqueIndex('audit_chain_seq').on(t.chain, t.seq), index('audit_school').on(t.schoolId)],
+);
+
+/** Tables whose rows belong to one school and are guarded by row-level security. */
+export const SCHOOL_OWNED_TABLES = [
+  'school_years',
+  'staff',
+  'subjects',
+  'classes',
+  'class_subjects',
+  'homeroom_assignments',
+  'students',
+  'enrolments',
+] as const;

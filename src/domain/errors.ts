@@ -1,0 +1,76 @@
+/**
+ * The one error type the core raises. Each code is stable (clients and tests match on
+ * it), maps to one HTTP status at the edge (server/errors.ts) and to a message in
+ * Vietnamese and English (below). `params` fill the `{name}` placeholders.
+ */
+export const ERROR_MESSAGES = {
+  'auth.required': { vi: 'Bạn cần đăng nhập.', en: 'You need to sign in.' },
+  'auth.invalid_credentials': { vi: 'Tên đăng nhập hoặc mật khẩu không đúng.', en: 'Wrong username or password.' },
+  'auth.locked': {
+    vi: 'Tài khoản tạm khoá do nhập sai nhiều lần. Thử lại sau {until}.',
+    en: 'Account temporarily locked after repeated failures. Try again after {until}.',
+  },
+  'auth.disabled': { vi: 'Tài khoản đã bị vô hiệu hoá. Liên hệ quản trị trường.', en: 'This account is disabled. Contact the school administrator.' },
+  'auth.totp_required': { vi: 'Nhập mã xác thực 6 số từ ứng dụng xác thực.', en: 'Enter the 6-digit code from your authenticator app.' },
+  'auth.totp_invalid': { vi: 'Mã xác thực không đúng hoặc đã hết hạn.', en: 'The authentication code is wrong or has expired.' },
+  'auth.totp_enrolment_required': {
+    vi: 'Trường yêu cầu xác thực hai lớp cho vai trò của bạn. Hãy cài đặt mã xác thực trước.',
+    en: 'Your school requires two-factor authentication for your role. Set up an authenticator first.',
+  },
+  'auth.totp_not_set_up': { vi: 'Chưa bắt đầu cài đặt xác thực hai lớp.', en: 'Two-factor set-up has not been started.' },
+  'auth.weak_password': { vi: 'Mật khẩu chưa đủ mạnh: {reason}', en: 'The password is too weak: {reason}' },
+  'auth.password_change_required': { vi: 'Bạn cần đổi mật khẩu trước khi tiếp tục.', en: 'You must change your password before continuing.' },
+  'csrf.invalid': { vi: 'Phiên làm việc không hợp lệ (CSRF). Hãy tải lại trang.', en: 'Invalid request token (CSRF). Reload the page.' },
+  'forbidden': { vi: 'Bạn không có quyền thực hiện thao tác này.', en: 'You are not allowed to do this.' },
+  'not_found': { vi: 'Không tìm thấy {what}.', en: '{what} not found.' },
+  'validation': { vi: 'Dữ liệu không hợp lệ: {summary}', en: 'Invalid input: {summary}' },
+  'conflict': { vi: '{what} đã tồn tại.', en: '{what} already exists.' },
+  'rate_limited': { vi: 'Quá nhiều yêu cầu. Thử lại sau {after}.', en: 'Too many requests. Try again in {after}.' },
+  'school.required': { vi: 'Hãy chọn trường đang làm việc.', en: 'Choose the school you are working in.' },
+  'payload_too_large': { vi: 'Dữ liệu gửi lên quá lớn.', en: 'The request is too large.' },
+  'unsupported_media_type': { vi: 'Định dạng dữ liệu không được hỗ trợ (cần JSON).', en: 'Unsupported content type (JSON expected).' },
+  'internal': { vi: 'Lỗi hệ thống. Đã ghi nhận; vui lòng thử lại.', en: 'Internal error. It has been logged; please try again.' },
+  'db.newer_version': {
+    vi: 'Dữ liệu trong {dir} được tạo bởi phiên bản hocba mới hơn (lược đồ {found} > {known}). Hãy dùng phiên bản mới hơn; dữ liệu không bị thay đổi.',
+    en: 'The data in {dir} was created by a newer hocba (schema {found} > {known}). Use a newer version; nothing was changed.',
+  },
+  'db.locked': {
+    vi: 'Thư mục dữ liệu {dir} đang được tiến trình {pid} sử dụng. Dừng tiến trình đó trước.',
+    en: 'The data directory {dir} is in use by process {pid}. Stop that process first.',
+  },
+  'user.username_taken': { vi: 'Tên đăng nhập "{username}" đã được dùng.', en: 'The username "{username}" is taken.' },
+  'audit.immutable': { vi: 'Nhật ký kiểm toán không thể sửa hoặc xoá.', en: 'The audit log cannot be edited or deleted.' },
+} as const satisfies Record<string, { vi: string; en: string }>;
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+export type Lang = 'vi' | 'en';
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly params: Record<string, string | number>;
+  readonly details: ErrorDetail[] | undefined;
+
+  constructor(code: ErrorCode, params: Record<string, string | number> = {}, details?: ErrorDetail[]) {
+    super(formatErrorMessage(code, params, 'en'));
+    this.name = 'DomainError';
+    this.code = code;
+    this.params = params;
+    this.details = details;
+  }
+
+  /** The message in the given language. */
+  localized(lang: Lang): string {
+    return formatErrorMessage(this.code, this.params, lang);
+  }
+}
+
+/** Fills `{name}` placeholders of the code's message in `lang`. */
+export function formatErrorMessage(code: ErrorCode, params: Record<string, string | number>, lang: Lang): string {
+  const template = ERROR_MESSAGES[code][lang];
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
+}

@@ -1,0 +1,81 @@
+/**
+ * Who may do what: a declarative table of permissions → roles, plus small named
+ * predicates for the scoped ones (a subject teacher acts only on the class-subjects they
+ * teach, a homeroom teacher on their own class, a student or parent on their own record).
+ * Every HTTP route names one permission (server/authorize.ts); the UI receives the
+ * permission list with the session.
+ */
+import type { Role } from './roles.ts';
+
+const LEADERSHIP: Role[] = ['principal', 'vice_principal'];
+const ALL_STAFF: Role[] = ['school_admin', 'principal', 'vice_principal', 'department_head', 'homeroom_teacher', 'subject_teacher', 'clerk'];
+
+export const PERMISSIONS = {
+  /** See the school's name, year and one's own home page. */
+  'school.read': [...ALL_STAFF, 'student', 'parent'],
+  /** List classes; teachers see only their own (see canReadClass). */
+  'classes.read': ALL_STAFF,
+  /** See every class and every student of the school, not only one's own. */
+  'classes.read_all': ['school_admin', ...LEADERSHIP, 'department_head', 'clerk'],
+  /** Staff directory. */
+  'staff.read': ['school_admin', ...LEADERSHIP, 'department_head', 'clerk'],
+  /** Create accounts, reset passwords, disable accounts, change roles (school scope). */
+  'users.manage': ['school_admin'],
+  /** Read the audit log and verify its chain. */
+  'audit.read': ['school_admin', ...LEADERSHIP],
+  /** Read one's own (or one's child's) record. */
+  'own_record.read': ['student', 'parent'],
+  /** Deployment administration: schools and their first administrators. */
+  'schools.manage': ['system_admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** The permissions a set of roles grants. */
+export function permissionsOf(roles: Iterable<Role>): Permission[] {
+  const held = new Set(roles);
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => PERMISSIONS[p].some((r) => held.has(r)));
+}
+
+/** True when any of the roles grants the permission. */
+export function hasPermission(roles: Iterable<Role>, permission: Permission): boolean {
+  const allowed: readonly Role[] = PERMISSIONS[permission];
+  for (const r of roles) if (allowed.includes(r)) return true;
+  return false;
+}
+
+/** What a person is, in the school they are acting in: their roles and what they are assigned to. */
+export interface ActorScope {
+  userId: string;
+  schoolId: string | null;
+  roles: ReadonlySet<Role>;
+  /** Class ids where the person is the homeroom teacher (GVCN). */
+  homeroomClassIds: ReadonlySet<string>;
+  /** Class-subject ids the person teaches (GVBM). */
+  classSubjectIds: ReadonlySet<string>;
+  /** Class ids of those class-subjects. */
+  taughtClassIds: ReadonlySet<string>;
+  /** Students whose record the person may read (student / parent). */
+  studentIds: ReadonlySet<string>;
+}
+
+/** A class's list and students: whole-school readers, its homeroom teacher, its subject teachers. */
+export function canReadClass(actor: ActorScope, classId: string): boolean {
+  return hasPermission(actor.roles, 'classes.read_all') || actor.homeroomClassIds.has(classId) || actor.taughtClassIds.has(classId);
+}
+
+/** Entering marks for a class-subject: only the teacher assigned to it. */
+export function canTeachClassSubject(actor: ActorScope, classSubjectId: string): boolean {
+  return actor.roles.has('subject_teacher') && actor.classSubjectIds.has(classSubjectId);
+}
+
+/** Acting as homeroom teacher of a class (conduct, attendance, freezing). */
+export function isHomeroomOf(actor: ActorScope, classId: string): boolean {
+  return actor.roles.has('homeroom_teacher') && actor.homeroomClassIds.has(classId);
+}
+
+/** Reading a student's own record: the student, their parent, or staff who may read the class. */
+export function canReadStudentRecord(actor: ActorScope, studentId: string, classId: string | null): boolean {
+  if (actor.studentIds.has(studentId)) return true;
+  return classId !== null && canReadClass(actor, classId);
+}

@@ -1,0 +1,91 @@
+/**
+ * The fastify application: security headers, cookies, rate limits, the authorisation
+ * hook, the API routes, OpenAPI at /api/openapi.json, and the web UI (dist/web) with a
+ * fallback to index.html for client-side routes.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, validatorCompiler, serializerCompiler } from 'fastify-type-provider-zod';
+import type { Database } from '../db/client.ts';
+import { DomainError } from '../domain/errors.ts';
+import { registerAuthorization } from './authorize.ts';
+import { errorHandler, sendError } from './errors.ts';
+import { authRoutes } from './routes/auth-routes.ts';
+import { schoolRoutes } from './routes/school-routes.ts';
+import { userRoutes } from './routes/user-routes.ts';
+
+export const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
+
+export interface AppOptions {
+  database: Database;
+  logger?: boolean;
+  /** Set Secure on cookies (behind HTTPS). */
+  secureCookies?: boolean;
+  trustProxy?: boolean;
+  /** Requests per minute per client address (all routes / the sign-in route). */
+  rateLimit?: { global: number; login: number };
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger
+      ? { level: 'info', redact: { paths: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'req.body.password', 'res.headers["set-cookie"]'], remove: true } }
+      : false,
+    trustProxy: opts.trustProxy ?? false,
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: !opts.logger,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // antd injects its component styles at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: opts.secureCookies ? { maxAge: 15552000 } : false,
+  });
+  await app.register(fastifyCookie);
+  const limits = opts.rateLimit ?? { global: 600, login: 10 };
+  await app.register(fastifyRateLimit, { global: true, max: limits.global, timeWindow: 60_000 });
+  await app.register(fastifySwagger, {
+    openapi: { info: { title: 'hocba API', version: '0.1.0', description: 'Học bạ số platform API' } },
+    transform: jsonSchemaTransform,
+  });
+  registerAuthorization(app, opts.database);
+
+  authRoutes(app, { database: opts.database, secureCookies: opts.secureCookies ?? false, loginRateLimit: { max: limits.login, timeWindow: 60_000 } });
+  schoolRoutes(app, { database: opts.database });
+  userRoutes(app, { database: opts.database });
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true, db: opts.database.kind }));
+
+  const hasWeb = existsSync(WEB_DIST);
+  if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: 'index.html' });
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api') || req.method !== 'GET' || !hasWeb) {
+      return sendError(reply, req, new DomainError('not_found', { what: req.url.split('?')[0] ?? '' }));
+    }
+    return reply.type('text/html').sendFile('index.html');
+  });
+  return app;
+}

@@ -1,0 +1,75 @@
+/** Maps errors to HTTP responses: one status per DomainError code, messages in the caller's language. */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, formatErrorMessage, type ErrorCode, type Lang } from '../domain/errors.ts';
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  'auth.required': 401,
+  'auth.invalid_credentials': 401,
+  'auth.totp_required': 401,
+  'auth.totp_invalid': 401,
+  'auth.locked': 423,
+  'auth.disabled': 403,
+  'auth.totp_enrolment_required': 403,
+  'auth.password_change_required': 403,
+  'auth.totp_not_set_up': 409,
+  'auth.weak_password': 400,
+  'csrf.invalid': 403,
+  forbidden: 403,
+  not_found: 404,
+  validation: 400,
+  conflict: 409,
+  'user.username_taken': 409,
+  rate_limited: 429,
+  'school.required': 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  'audit.immutable': 409,
+};
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code] ?? 500;
+}
+
+/** The caller's language: the signed-in person's choice, else Accept-Language, else Vietnamese. */
+export function langOf(req: FastifyRequest): Lang {
+  const chosen = req.auth?.user.locale;
+  if (chosen === 'en' || chosen === 'vi') return chosen;
+  const al = String(req.headers['accept-language'] ?? '').toLowerCase();
+  return al.startsWith('en') ? 'en' : 'vi';
+}
+
+export function sendError(reply: FastifyReply, req: FastifyRequest, err: DomainError): FastifyReply {
+  const lang = langOf(req);
+  return reply.status(statusOf(err.code)).send({
+    error: { code: err.code, message: err.localized(lang), ...(err.details ? { details: err.details } : {}) },
+  });
+}
+
+interface ZodLikeIssue {
+  path?: Array<string | number>;
+  instancePath?: string;
+  message: string;
+}
+
+/** Fastify's error handler: domain errors as mapped, validation as 400 with the fields, the rest as 500 without internals. */
+export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  if (err instanceof DomainError) return sendError(reply, req, err);
+  if (err.validation) {
+    const issues = err.validation as unknown as ZodLikeIssue[];
+    const details = issues.map((v) => ({
+      path: v.path?.join('.') || (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.') || (err.validationContext ?? 'body'),
+      message: v.message ?? 'invalid',
+    }));
+    const summary = details.map((d) => `${d.path}: ${d.message}`).join('; ');
+    return sendError(reply, req, new DomainError('validation', { summary }, details));
+  }
+  if (err.statusCode === 429) return sendError(reply, req, new DomainError('rate_limited', { after: String(reply.getHeader('retry-after') ?? 60) + ' s' }));
+  if (err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, req, new DomainError('payload_too_large'));
+  if (err.statusCode === 415 || err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, req, new DomainError('unsupported_media_type'));
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    const lang = langOf(req);
+    return reply.status(err.statusCode).send({ error: { code: 'bad_request', message: lang === 'vi' ? 'Yêu cầu không hợp lệ.' : 'Bad request.' } });
+  }
+  req.log.error({ err }, 'unhandled error');
+  return reply.status(500).send({ error: { code: 'internal', message: formatErrorMessage('internal', {}, langOf(req)) } });
+}

@@ -1,0 +1,60 @@
+/**
+ * Starts the platform: opens (and migrates) the database, loads the demo school into an
+ * empty deployment unless told not to, builds the web UI if needed, listens, and prints
+ * the address and the demo sign-ins.
+ */
+import type { FastifyInstance } from 'fastify';
+import { eq } from 'drizzle-orm';
+import { openDatabase, type Database } from '../db/client.ts';
+import { appMeta } from '../db/schema.ts';
+import { purgeExpiredSessions } from '../services/auth/sessions.ts';
+import { hasNoSchool, loadDemoSchool } from '../services/demo/load-demo-school.ts';
+import { INITIALISED_KEY } from '../services/schools/init-school.ts';
+import { ROLE_LABELS } from '../domain/policies/roles.ts';
+import { buildApp } from './app.ts';
+import { describeDatabase, type Config } from './config.ts';
+import { buildWebIfStale } from './web-build.ts';
+
+export interface Running {
+  app: FastifyInstance;
+  database: Database;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function serve(config: Config, opts: { demo: boolean; log?: (m: string) => void }): Promise<Running> {
+  const log = opts.log ?? console.log;
+  await buildWebIfStale(log);
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const initialised = (await database.db.select().from(appMeta).where(eq(appMeta.key, INITIALISED_KEY))).length > 0;
+    if (opts.demo && !initialised && (await hasNoSchool(database.db))) {
+      log('Cơ sở dữ liệu trống: đang tạo trường mẫu / empty database: loading the demo school…');
+      const { demo, password } = await loadDemoSchool({ db: database.db });
+      log(`Trường mẫu / demo school: ${demo.school.name} — ${demo.classes.length} lớp, ${demo.students.length} học sinh, ${demo.staff.length} cán bộ.`);
+      log(`Tài khoản mẫu / demo sign-ins (mật khẩu / password: ${password}):`);
+      for (const l of demo.demoLogins) log(`  ${l.username.padEnd(22)} ${ROLE_LABELS[l.role].vi} — ${l.description}`);
+    }
+    const app = await buildApp({ database, logger: process.env.HOCBA_LOG === '1', secureCookies: config.secureCookies, trustProxy: config.trustProxy });
+    await app.listen({ port: config.port, host: config.host });
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.port;
+    const url = `http://localhost:${port}`;
+    const purge = setInterval(() => void purgeExpiredSessions(database.db).catch(() => undefined), 15 * 60_000);
+    purge.unref();
+    log(`hocba đang chạy / is running at ${url}  (${describeDatabase(config)})`);
+    return {
+      app,
+      database,
+      url,
+      async close() {
+        clearInterval(purge);
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}

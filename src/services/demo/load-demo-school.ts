@@ -1,0 +1,147 @@
+/**
+ * Loads the generated demo school into the database: school, year, subjects, staff and
+ * their accounts, classes, teaching and homeroom assignments, students, enrolments and a
+ * few student/parent accounts. Rows go in chunks (fast on PGlite and PostgreSQL).
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { inSystem } from '../../db/scope.ts';
+import { classes, classSubjects, enrolments, homeroomAssignments, roleGrants, staff, students, subjects, users } from '../../db/schema.ts';
+import { appendAudit, type Actor } from '../audit/append-audit.ts';
+import { hashPassword } from '../auth/password-hash.ts';
+import { initSchool } from '../schools/init-school.ts';
+import { DEMO_PASSWORD, generateDemoSchool, type DemoOptions, type DemoSchool } from './generate-demo-school.ts';
+
+const CHUNK = 500;
+
+async function insertChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
+}
+
+export interface DemoLoaded {
+  schoolId: string;
+  demo: DemoSchool;
+  password: string;
+}
+
+/** Generates and loads the demo school. Fails (changing nothing) if a school with its code exists. */
+export async function loadDemoSchool(opts: { db: Db; actor?: Actor } & DemoOptions): Promise<DemoLoaded> {
+  const actor = opts.actor ?? { userId: null, label: 'demo' };
+  const demo = generateDemoSchool({ ...(opts.students !== undefined ? { students: opts.students } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+  // One hash for every demo account: they share the published demo password anyway, and
+  // ~100 argon2 hashes would add seconds to every start on an empty database.
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const { schoolId } = await initSchool({ db: opts.db, actor, ...demo.school, schoolYear: demo.schoolYear, isDemo: true });
+  await inSystem(opts.db, async (tx) => {
+    const year = await tx.query.schoolYears.findFirst({ where: (y, { eq }) => eq(y.schoolId, schoolId) });
+    const subjectRows = await tx.select({ id: subjects.id, code: subjects.code }).from(subjects).where(sql`${subjects.schoolId} = ${schoolId}`);
+    const subjectId = new Map(subjectRows.map((s) => [s.code, s.id]));
+
+    const userRows = await tx
+      .insert(users)
+      .values([
+        ...demo.staff.map((s) => ({ username: s.username, displayName: s.fullName, email: s.email, passwordHash })),
+        ...demo.familyAccounts.map((f) => ({ username: f.username, displayName: f.fullName, passwordHash })),
+      ])
+      .returning({ id: users.id, username: users.username });
+    const userId = new Map(userRows.map((u) => [u.username, u.id]));
+
+    const staffRows = await tx
+      .insert(staff)
+      .values(
+        demo.staff.map((s) => ({
+          schoolId,
+          userId: userId.get(s.username)!,
+          fullName: s.fullName,
+          gender: s.gender,
+          birthDate: s.birthDate,
+          department: s.department,
+          position: s.position,
+          email: s.email,
+        })),
+      )
+      .returning({ id: staff.id, userId: staff.userId });
+    const staffIdByUser = new Map(staffRows.map((r) => [r.userId, r.id]));
+    const staffId = new Map(demo.staff.map((s) => [s.key, staffIdByUser.get(userId.get(s.username)!)!]));
+
+    await insertChunks(
+      demo.staff.flatMap((s) => s.roles.map((role) => ({ userId: userId.get(s.username)!, schoolId, role }))),
+      (chunk) => tx.insert(roleGrants).values(chunk),
+    );
+
+    const classRows = await tx
+      .insert(classes)
+      .values(demo.classes.map((c) => ({ schoolId, schoolYearId: year!.id, name: c.name, grade: c.grade, electiveCombination: c.electiveCombination })))
+      .returning({ id: classes.id, name: classes.name });
+    const classId = new Map(classRows.map((c) => [c.name, c.id]));
+
+    await insertChunks(
+      demo.classes.flatMap((c) =>
+        c.subjects.map((s) => ({
+          schoolId,
+          classId: classId.get(c.name)!,
+          subjectId: subjectId.get(s.code)!,
+          teacherStaffId: staffId.get(s.teacherStaffKey)!,
+          topicCluster: s.topicCluster,
+        })),
+      ),
+      (chunk) => tx.insert(classSubjects).values(chunk),
+    );
+    await tx.insert(homeroomAssignments).values(demo.classes.map((c) => ({ schoolId, classId: classId.get(c.name)!, staffId: staffId.get(c.homeroomStaffKey)! })));
+
+    const studentId = new Map<string, string>();
+    await insertChunks(demo.students, async (chunk) => {
+      const rows = await tx
+        .insert(students)
+        .values(
+          chunk.map((s) => ({
+            schoolId,
+            studentCode: s.studentCode,
+            personalId: s.personalId,
+            fullName: s.fullName,
+            gender: s.gender,
+            birthDate: s.birthDate,
+            birthPlace: s.birthPlace,
+            ethnicityCode: s.ethnicityCode,
+            nationality: s.nationality,
+            address: s.address,
+            phone: s.phone,
+            fatherName: s.fatherName,
+            fatherOccupation: s.fatherOccupation,
+            motherName: s.motherName,
+            motherOccupation: s.motherOccupation,
+            policyStatus: s.policyStatus,
+          })),
+        )
+        .returning({ id: students.id, code: students.studentCode });
+      const byCode = new Map(rows.map((r) => [r.code, r.id]));
+      for (const s of chunk) studentId.set(s.key, byCode.get(s.studentCode)!);
+    });
+    await insertChunks(demo.students, (chunk) =>
+      tx.insert(enrolments).values(
+        chunk.map((s) => ({ schoolId, studentId: studentId.get(s.key)!, schoolYearId: year!.id, classId: classId.get(s.className)!, enrolledOn: demo.schoolYear.startsOn })),
+      ),
+    );
+    if (demo.familyAccounts.length) {
+      await tx.insert(roleGrants).values(
+        demo.familyAccounts.map((f) => ({ userId: userId.get(f.username)!, schoolId, role: f.role, studentId: studentId.get(f.studentKey)! })),
+      );
+    }
+    await appendAudit(tx, {
+      actor,
+      schoolId,
+      action: 'demo.loaded',
+      targetType: 'school',
+      targetId: schoolId,
+      after: { classes: demo.classes.length, students: demo.students.length, staff: demo.staff.length },
+    });
+  });
+  return { schoolId, demo, password: DEMO_PASSWORD };
+}
+
+/** True when the deployment has no school yet. */
+export async function hasNoSchool(db: Db): Promise<boolean> {
+  const r = await db.execute<{ n: string }>(sql`select count(*)::text as n from schools`);
+  return r.rows[0]?.n === '0';
+}
+
