@@ -39,7 +39,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       : false,
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: !opts.logger,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

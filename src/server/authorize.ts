@@ -36,6 +36,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     auth: AuthContext | null;
   }
+  interface FastifyInstance {
+    /** Every /api route with its declared access (for the route × role test and docs). */
+    apiRoutes: Array<{ method: string; url: string; access: Access }>;
+  }
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -65,6 +69,8 @@ export function requireAuth(req: FastifyRequest): AuthContext {
 
 export function registerAuthorization(app: FastifyInstance, database: Database): void {
   app.decorateRequest('auth', null);
+  const routes: FastifyInstance['apiRoutes'] = [];
+  app.decorate('apiRoutes', routes);
 
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api')) return;
@@ -73,9 +79,12 @@ export function registerAuthorization(app: FastifyInstance, database: Database):
     if (access !== 'public' && access !== 'authenticated' && !(access in PERMISSIONS)) {
       throw new Error(`route ${route.method} ${route.url}: unknown permission ${access}`);
     }
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, access });
   });
 
-  app.addHook('preHandler', async (req) => {
+  // onRequest, before the body is parsed and validated: a person without access learns
+  // nothing from validation errors.
+  app.addHook('onRequest', async (req) => {
     const config = req.routeOptions.config;
     const access = config?.access;
     if (!access) return; // static files and the SPA fallback

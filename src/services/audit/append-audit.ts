@@ -34,7 +34,8 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<{ seq: num
   const chain = chainOf(entry.schoolId);
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${chain}))`);
   const last = await tx.execute<{ seq: string; hash: string }>(
-    sql`select seq::text as seq, hash from audit_log where chain = ${chain} order by seq desc limit 1`,
+    // Order by the column, not the text alias `seq` (ORDER BY prefers an output column's name).
+    sql`select seq::text as seq, hash from audit_log where chain = ${chain} order by audit_log.seq desc limit 1`,
   );
   const prev = last.rows[0];
   const fields: AuditFields = {

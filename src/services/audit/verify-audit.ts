@@ -56,7 +56,7 @@ export async function verifyAudit(opts: { database: Database; schoolId?: string 
       const rows = await database.query<Row>(
         `select id::text, chain, seq::text, school_id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at,
                 actor_user_id, actor_label, action, target_type, target_id, before, after, prev_hash, hash
-           from audit_log where chain = $1 and seq > $2 order by seq limit ${PAGE}`,
+           from audit_log where chain = $1 and audit_log.seq > $2 order by audit_log.seq limit ${PAGE}`,
         [chain, afterSeq],
       );
       for (const r of rows) {

@@ -1,0 +1,129 @@
+/**
+ * Walks every API route with every role (and with no session) and checks allow / deny
+ * against the table below — written out by hand, independent of the policy code, so a
+ * change to either shows up here. A new route fails this test until it is added.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Role } from '../../src/domain/policies/roles.ts';
+import { BACKENDS } from '../helpers/db.ts';
+import { sessionFor, client, startTestApp, type TestApp } from '../helpers/app.ts';
+import { TEST_PASSWORD } from '../helpers/factories.ts';
+import { createUser } from '../../src/services/users/create-user.ts';
+
+const STAFF: Role[] = ['school_admin', 'principal', 'vice_principal', 'department_head', 'homeroom_teacher', 'subject_teacher', 'clerk'];
+type Allowed = 'public' | 'anyone_signed_in' | Role[];
+
+const EXPECTED: Record<string, Allowed> = {
+  'POST /api/auth/login': 'public',
+  'GET /api/openapi.json': 'public',
+  'GET /api/health': 'public',
+  'POST /api/auth/logout': 'anyone_signed_in',
+  'GET /api/session': 'anyone_signed_in',
+  'POST /api/session/school': 'anyone_signed_in',
+  'POST /api/auth/password': 'anyone_signed_in',
+  'PUT /api/me/locale': 'anyone_signed_in',
+  'POST /api/auth/totp/setup': 'anyone_signed_in',
+  'POST /api/auth/totp/enable': 'anyone_signed_in',
+  'POST /api/auth/totp/disable': 'anyone_signed_in',
+  'GET /api/home': 'anyone_signed_in',
+  'GET /api/classes': STAFF,
+  'GET /api/classes/:classId/students': STAFF, // scoped further below
+  'GET /api/staff': ['school_admin', 'principal', 'vice_principal', 'department_head', 'clerk'],
+  'GET /api/audit': ['school_admin', 'principal', 'vice_principal'],
+  'GET /api/audit/verify': ['school_admin', 'principal', 'vice_principal'],
+  'POST /api/users': ['school_admin'],
+  'POST /api/users/:userId/reset-password': ['school_admin'],
+  'POST /api/users/:userId/disable': ['school_admin'],
+  'GET /api/admin/schools': ['system_admin'],
+  'POST /api/admin/schools': ['system_admin'],
+};
+
+const ALL_ROLES: Role[] = ['system_admin', ...STAFF, 'student', 'parent'];
+
+for (const kind of BACKENDS) {
+  describe(`route × role permissions (${kind})`, () => {
+    let t: TestApp;
+    let spareUserId: string; // target of the account-management routes
+    before(async () => {
+      t = await startTestApp(kind);
+      ({ id: spareUserId } = await createUser({ db: t.database.db, actor: { userId: null, label: 'test' }, username: 'spare-clerk', displayName: 'Dự phòng', password: TEST_PASSWORD, roles: ['clerk'], schoolId: t.school.schoolId }));
+    });
+    after(() => t.close());
+
+    const url = (pattern: string) =>
+      pattern.replace(':classId', t.school.classId).replace(':userId', spareUserId);
+
+    test('every API route is in the expected table, and every table entry is a route', () => {
+      const actual = t.app.apiRoutes.map((r) => `${r.method} ${r.url}`).sort();
+      assert.deepEqual(actual, Object.keys(EXPECTED).sort());
+    });
+
+    test('no session: only public routes answer other than 401', async () => {
+      const anon = client(t.app);
+      for (const [key, allowed] of Object.entries(EXPECTED)) {
+        const [method, pattern] = key.split(' ') as [string, string];
+        if (key === 'POST /api/auth/login') continue; // exercised in auth.test.ts
+        const res = await anon.request({ method: method as 'GET', url: url(pattern), payload: method === 'GET' ? undefined : {} });
+        if (allowed === 'public') assert.notEqual(res.statusCode, 401, key);
+        else {
+          assert.equal(res.statusCode, 401, `${key} without a session`);
+          assert.equal(res.json().error.code, 'auth.required');
+        }
+      }
+    });
+
+    for (const role of ALL_ROLES) {
+      test(`role ${role}: allowed routes pass authorisation, the others answer 403`, async () => {
+        for (const [key, allowed] of Object.entries(EXPECTED)) {
+          if (allowed === 'public') continue;
+          const [method, pattern] = key.split(' ') as [string, string];
+          // A fresh session per route: some routes (sign-out, password) end it.
+          const user = role === 'system_admin' ? t.systemAdmin : t.school.users[role];
+          const c = await sessionFor(t, user.id, role === 'system_admin' ? null : t.school.schoolId);
+          const res = await c.request({ method: method as 'GET', url: url(pattern), payload: method === 'GET' ? undefined : {} });
+          const ok = allowed === 'anyone_signed_in' || allowed.includes(role);
+          if (ok) {
+            assert.ok(![401, 403].includes(res.statusCode), `${role} ${key} should pass, got ${res.statusCode} ${res.body}`);
+          } else {
+            assert.equal(res.statusCode, 403, `${role} ${key} should be forbidden, got ${res.statusCode} ${res.body}`);
+            assert.equal(res.json().error.code, 'forbidden');
+          }
+        }
+      });
+    }
+
+    test('scope: teachers see their own class, not another one; the principal sees both', async () => {
+      const cases: Array<[Role, string, number]> = [
+        ['homeroom_teacher', t.school.classId, 200],
+        ['homeroom_teacher', t.school.otherClassId, 403],
+        ['subject_teacher', t.school.classId, 200],
+        ['subject_teacher', t.school.otherClassId, 403],
+        ['principal', t.school.otherClassId, 200],
+        ['principal', t.other.classId, 404], // another school's class does not exist here
+      ];
+      for (const [role, classId, status] of cases) {
+        const c = await sessionFor(t, t.school.users[role].id, t.school.schoolId);
+        const res = await c.request({ method: 'GET', url: `/api/classes/${classId}/students` });
+        assert.equal(res.statusCode, status, `${role} → ${classId === t.school.classId ? '10A1' : 'other'}: ${res.body}`);
+      }
+      const teacher = await sessionFor(t, t.school.users.subject_teacher.id, t.school.schoolId);
+      const list = (await teacher.request({ method: 'GET', url: '/api/classes' })).json();
+      assert.deepEqual(list.classes.map((c: { name: string }) => c.name), ['10A1']);
+    });
+
+    test('a school administrator cannot act on accounts of another school', async () => {
+      const admin = await sessionFor(t, t.school.users.school_admin.id, t.school.schoolId);
+      const res = await admin.request({ method: 'POST', url: `/api/users/${t.other.users.clerk.id}/reset-password`, payload: {} });
+      assert.equal(res.statusCode, 404);
+      const sys = await admin.request({ method: 'POST', url: `/api/users/${t.systemAdmin.id}/disable`, payload: { disabled: true } });
+      assert.equal(sys.statusCode, 404);
+    });
+
+    test('switching to a school where one holds no role is refused', async () => {
+      const c = await sessionFor(t, t.school.users.principal.id, t.school.schoolId);
+      const res = await c.request({ method: 'POST', url: '/api/session/school', payload: { schoolId: t.other.schoolId } });
+      assert.equal(res.statusCode, 403);
+    });
+  });
+}
