@@ -68,7 +68,7 @@ describe('hocba CLI', () => {
   test('init marks the deployment as real: serve will not load the demo school into it', async () => {
     const { serve } = await import('../../src/server/serve.ts');
     const { loadConfig } = await import('../../src/server/config.ts');
-    const running = await serve(loadConfig({ dataDir: dir, port: 0, databaseUrl: undefined }), { demo: true, log: () => undefined });
+    const running = await serve(loadConfig({ dataDir: dir, port: 0 }, {}), { demo: true, log: () => undefined });
     try {
       const n = await running.database.query<{ n: number }>('select count(*)::int as n from schools where is_demo');
       assert.equal(n[0]!.n, 0);
@@ -83,7 +83,7 @@ describe('hocba CLI', () => {
     const { serve } = await import('../../src/server/serve.ts');
     const { loadConfig } = await import('../../src/server/config.ts');
     const empty = mkdtempSync(join(tmpdir(), 'hocba-empty-'));
-    const running = await serve(loadConfig({ dataDir: empty, port: 0, databaseUrl: undefined }), { demo: false, log: () => undefined });
+    const running = await serve(loadConfig({ dataDir: empty, port: 0 }, {}), { demo: false, log: () => undefined });
     try {
       const n = await running.database.query<{ n: number }>('select count(*)::int as n from schools');
       assert.equal(n[0]!.n, 0);
