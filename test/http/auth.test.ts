@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { generate } from 'otplib';
 import { schools, users } from '../../src/db/schema.ts';
 import { MAX_FAILURES } from '../../src/services/auth/login.ts';
@@ -108,7 +108,13 @@ for (const kind of BACKENDS) {
     });
 
     test('a school that requires TOTP for principals holds them at set-up, then asks for the code', async () => {
-      await t.database.db.update(schools).set({ totpRequiredRoles: sql`array['principal']::text[]` }).where(eq(schools.id, t.school.schoolId));
+      const admin = await sessionFor(t, t.school.users.school_admin.id, t.school.schoolId);
+      const wrong = await admin.request({ method: 'PUT', url: '/api/school/settings', payload: { totpRequiredRoles: ['student'] } });
+      assert.equal(wrong.statusCode, 400);
+      const set = await admin.request({ method: 'PUT', url: '/api/school/settings', payload: { totpRequiredRoles: ['principal'] } });
+      assert.equal(set.statusCode, 200, set.body);
+      const [s] = await t.database.db.select({ r: schools.totpRequiredRoles }).from(schools).where(eq(schools.id, t.school.schoolId));
+      assert.deepEqual(s!.r, ['principal']);
       const { c, res } = await loginAs(t.app, t.school.users.principal.username);
       assert.equal(res.json().mustEnrollTotp, true);
       const held = await c.request({ method: 'GET', url: '/api/home' });

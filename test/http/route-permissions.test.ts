@@ -27,6 +27,8 @@ const EXPECTED: Record<string, Allowed> = {
   'POST /api/auth/totp/enable': 'anyone_signed_in',
   'POST /api/auth/totp/disable': 'anyone_signed_in',
   'GET /api/home': 'anyone_signed_in',
+  'GET /api/school/settings': ['school_admin', 'principal'],
+  'PUT /api/school/settings': ['school_admin', 'principal'],
   'GET /api/classes': STAFF,
   'GET /api/classes/:classId/students': STAFF, // scoped further below
   'GET /api/staff': ['school_admin', 'principal', 'vice_principal', 'department_head', 'clerk'],

@@ -19,6 +19,8 @@ export const PERMISSIONS = {
   'classes.read_all': ['school_admin', ...LEADERSHIP, 'department_head', 'clerk'],
   /** Staff directory. */
   'staff.read': ['school_admin', ...LEADERSHIP, 'department_head', 'clerk'],
+  /** Change the school's settings (e.g. which signing roles must use TOTP). */
+  'school.configure': ['school_admin', 'principal'],
   /** Create accounts, reset passwords, disable accounts, change roles (school scope). */
   'users.manage': ['school_admin'],
   /** Read the audit log and verify its chain. */

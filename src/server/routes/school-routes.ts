@@ -7,6 +7,10 @@ import { verifyAudit } from '../../services/audit/verify-audit.ts';
 import { listClassStudents } from '../../services/classes/list-class-students.ts';
 import { listClasses } from '../../services/classes/list-classes.ts';
 import { getHome } from '../../services/home/get-home.ts';
+import { updateSchoolSettings } from '../../services/schools/update-school-settings.ts';
+import { eq } from 'drizzle-orm';
+import { schools } from '../../db/schema.ts';
+import { SIGNING_ROLES } from '../../domain/policies/roles.ts';
 import { listStaff } from '../../services/staff/list-staff.ts';
 import { requireAuth, requireSchool } from '../authorize.ts';
 
@@ -16,6 +20,23 @@ export function schoolRoutes(app: FastifyInstance, { database }: { database: Dat
 
   r.get('/api/home', { config: { access: 'authenticated' }, schema: { tags: ['school'], summary: "The home page of each of the person's roles" } }, async (req) =>
     getHome({ db, actor: requireAuth(req).actor }),
+  );
+
+  r.get('/api/school/settings', { config: { access: 'school.configure' }, schema: { tags: ['school'] } }, async (req) => {
+    const [s] = await db.select({ totpRequiredRoles: schools.totpRequiredRoles }).from(schools).where(eq(schools.id, requireSchool(req)));
+    return { totpRequiredRoles: s?.totpRequiredRoles ?? [], signingRoles: SIGNING_ROLES };
+  });
+
+  r.put(
+    '/api/school/settings',
+    {
+      config: { access: 'school.configure' },
+      schema: { tags: ['school'], summary: 'Which signing and approving roles must use a TOTP second factor', body: z.object({ totpRequiredRoles: z.array(z.string()).max(20) }) },
+    },
+    async (req) => {
+      const a = requireAuth(req);
+      return updateSchoolSettings({ db, actor: { userId: a.user.id, label: a.user.username }, schoolId: requireSchool(req), totpRequiredRoles: req.body.totpRequiredRoles as never });
+    },
   );
 
   r.get('/api/classes', { config: { access: 'classes.read' }, schema: { tags: ['school'] } }, async (req) => ({
