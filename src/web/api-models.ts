@@ -1,0 +1,65 @@
+/**
+ * Response shapes of endpoints that src/server/api-types.ts does not (yet) describe.
+ * They mirror the contract agreed with the server; move them there when the server
+ * exports its own types.
+ */
+export type Gender = 'male' | 'female';
+
+export interface ClassSummary {
+  id: string;
+  name: string;
+  grade: number;
+  homeroomTeacher: string | null;
+  studentCount: number;
+  /** The class's elective group (tổ hợp môn lựa chọn), e.g. "KHTN1: Vật lí, Hóa học, Sinh học, Tin học". */
+  electiveCombination?: string | null;
+}
+
+export interface ClassStudent {
+  id: string;
+  fullName: string;
+  gender: Gender;
+  /** YYYY-MM-DD */
+  birthDate: string;
+  studentCode: string;
+  personalId: string;
+}
+
+export interface ClassStudentsResponse {
+  class: { id: string; name: string; grade: number };
+  students: ClassStudent[];
+}
+
+export interface StaffMember {
+  id: string;
+  fullName: string;
+  department: string | null;
+  position: string | null;
+  username: string | null;
+  roles: string[];
+  /** The account exists but is locked by the school administrator. */
+  disabled?: boolean;
+}
+
+export interface AuditEntry {
+  seq: number;
+  /** ISO timestamp */
+  at: string;
+  actor: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  /** What the action recorded (new values), when it recorded any. */
+  after?: unknown;
+}
+
+export interface AuditVerifyResult {
+  ok: boolean;
+  checked: number;
+  firstBroken?: { seq: number; reason: string };
+}
+
+export interface TotpSetup {
+  secret: string;
+  otpauthUrl: string;
+}

@@ -1,0 +1,61 @@
+/**
+ * Root of the UI: language → antd theme and locale → router → session. Until the
+ * session is known nothing else renders; signed out, every URL shows the sign-in page
+ * (and the same URL opens once signed in).
+ */
+import { App as AntApp, Button, ConfigProvider, Result } from 'antd';
+import enUS from 'antd/locale/en_US';
+import viVN from 'antd/locale/vi_VN';
+import { BrowserRouter } from 'react-router';
+import { AppRoutes } from './app-routes.tsx';
+import { PageLoader } from './components/page-loader.tsx';
+import { LocaleProvider, useLocale } from './i18n/locale-context.tsx';
+import { LoginPage } from './pages/login-page.tsx';
+import { TotpEnrolmentPage } from './pages/totp-enrolment-page.tsx';
+import { SessionProvider, useSession } from './session/session-context.tsx';
+import { theme } from './theme.ts';
+
+function Shell() {
+  const { t } = useLocale();
+  const { state, refresh } = useSession();
+  switch (state.status) {
+    case 'loading':
+      return <PageLoader fullScreen />;
+    case 'error':
+      return (
+        <Result
+          status="warning"
+          title={t('error.generic.title')}
+          subTitle={state.message}
+          extra={<Button onClick={() => void refresh()}>{t('common.retry')}</Button>}
+        />
+      );
+    case 'anonymous':
+      return <LoginPage />;
+    case 'signed-in':
+      return state.session.mustEnrollTotp ? <TotpEnrolmentPage /> : <AppRoutes />;
+  }
+}
+
+function Localised() {
+  const { locale } = useLocale();
+  return (
+    <ConfigProvider locale={locale === 'vi' ? viVN : enUS} theme={theme}>
+      <AntApp>
+        <BrowserRouter>
+          <SessionProvider>
+            <Shell />
+          </SessionProvider>
+        </BrowserRouter>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <LocaleProvider>
+      <Localised />
+    </LocaleProvider>
+  );
+}

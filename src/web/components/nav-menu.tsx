@@ -1,0 +1,44 @@
+/** The page menu: only the pages the person's permissions open. */
+import type { ReactNode } from 'react';
+import { Menu } from 'antd';
+import { AuditOutlined, HomeOutlined, IdcardOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { Link, useLocation } from 'react-router';
+import { useLocale } from '../i18n/locale-context.tsx';
+import { NAV_ITEMS, navKeyForPath } from '../nav.ts';
+import { useSession } from '../session/session-context.tsx';
+
+const ICONS: Record<string, ReactNode> = {
+  home: <HomeOutlined />,
+  classes: <TeamOutlined />,
+  staff: <IdcardOutlined />,
+  audit: <AuditOutlined />,
+  account: <UserOutlined />,
+};
+
+export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
+  const { t } = useLocale();
+  const { can } = useSession();
+  const location = useLocation();
+
+  const items = NAV_ITEMS.filter((item) => !item.permission || can(item.permission)).map((item) => ({
+    key: item.key,
+    icon: ICONS[item.key],
+    label: (
+      <Link to={item.path} data-testid={`nav-${item.key}`}>
+        {t(item.label)}
+      </Link>
+    ),
+    onClick: () => onNavigate?.(),
+  }));
+
+  const selected = navKeyForPath(location.pathname);
+  return (
+    <Menu
+      data-testid="nav-menu"
+      mode="inline"
+      selectedKeys={selected ? [selected] : []}
+      items={items}
+      style={{ borderInlineEnd: 'none' }}
+    />
+  );
+}

@@ -1,0 +1,67 @@
+/** The students of one class (403 for people who may not see that class). */
+import { Button, Table } from 'antd';
+import { ArrowLeftOutlined } from '@ant-design/icons';
+import { Link, useParams } from 'react-router';
+import { api } from '../api.ts';
+import type { ClassStudent } from '../api-models.ts';
+import { ErrorResult } from '../components/error-result.tsx';
+import { PageLoader } from '../components/page-loader.tsx';
+import { PageTitle } from '../components/page-title.tsx';
+import { formatDate } from '../format.ts';
+import { useLocale } from '../i18n/locale-context.tsx';
+import { useApiData } from '../use-api-data.ts';
+
+export function ClassStudentsPage() {
+  const { t } = useLocale();
+  const { classId = '' } = useParams();
+  const result = useApiData(() => api.classStudents(classId), [classId]);
+
+  if (result.loading && !result.data) return <PageLoader />;
+  if (result.error || !result.data) {
+    // A malformed class id in the URL is answered 400: for the person it is a missing page.
+    const status = result.error?.status === 400 ? 404 : undefined;
+    return <ErrorResult status={status} error={result.error} onRetry={result.reload} />;
+  }
+
+  return (
+    <>
+      <PageTitle
+        testId="class-students-heading"
+        extra={
+          <Link to="/classes">
+            <Button icon={<ArrowLeftOutlined />}>{t('common.back')}</Button>
+          </Link>
+        }
+      >
+        {t('students.title', { name: result.data.class.name })}
+      </PageTitle>
+      <Table<ClassStudent>
+        data-testid="class-students-table"
+        rowKey="id"
+        size="middle"
+        dataSource={result.data.students}
+        locale={{ emptyText: t('students.empty') }}
+        pagination={{ pageSize: 60, hideOnSinglePage: true }}
+        scroll={{ x: 'max-content' }}
+        columns={[
+          { title: '#', key: 'index', width: 48, render: (_value, _row, index) => index + 1 },
+          { title: t('students.fullName'), dataIndex: 'fullName', key: 'fullName' },
+          {
+            title: t('students.gender'),
+            dataIndex: 'gender',
+            key: 'gender',
+            render: (gender: ClassStudent['gender']) => t(gender === 'female' ? 'students.female' : 'students.male'),
+          },
+          {
+            title: t('students.birthDate'),
+            dataIndex: 'birthDate',
+            key: 'birthDate',
+            render: (date: string) => formatDate(date),
+          },
+          { title: t('students.code'), dataIndex: 'studentCode', key: 'studentCode' },
+          { title: t('students.personalId'), dataIndex: 'personalId', key: 'personalId' },
+        ]}
+      />
+    </>
+  );
+}
