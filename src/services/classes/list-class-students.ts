@@ -3,9 +3,10 @@ import type { Db } from '../../db/client.ts';
 import { inSchool } from '../../db/scope.ts';
 import { classes, enrolments, students } from '../../db/schema.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { compareVietnameseNames } from '../../domain/identity/names.ts';
 import { canReadClass, type ActorScope } from '../../domain/policies/permissions.ts';
 
-/** The students of a class, in Vietnamese alphabetical order of given name then full name (as class lists are kept). */
+/** The students of a class in register order: by given name, then the rest (Vietnamese alphabet and tones). */
 export async function listClassStudents(opts: { db: Db; actor: ActorScope; schoolId: string; classId: string }) {
   if (!canReadClass(opts.actor, opts.classId)) throw new DomainError('forbidden');
   return inSchool(opts.db, opts.schoolId, async (tx) => {
@@ -24,8 +25,7 @@ export async function listClassStudents(opts: { db: Db; actor: ActorScope; schoo
       .innerJoin(students, eq(students.id, enrolments.studentId))
       .where(and(eq(enrolments.classId, cls.id), eq(enrolments.status, 'active')))
       .orderBy(asc(students.fullName));
-    const givenName = (n: string) => n.split(' ').at(-1) ?? n;
-    rows.sort((a, b) => givenName(a.fullName).localeCompare(givenName(b.fullName), 'vi') || a.fullName.localeCompare(b.fullName, 'vi'));
+    rows.sort((a, b) => compareVietnameseNames(a.fullName, b.fullName));
     return { class: cls, students: rows };
   });
 }
