@@ -79,7 +79,8 @@ export async function startServer(opts: { env?: Record<string, string>; timeoutM
   const dataDir = mkdtempSync(join(tmpdir(), 'hocba-browser-'));
   const child = spawn(process.execPath, ['bin/hocba.js', 'serve'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), DATA_DIR: dataDir, ...opts.env },
+    // The embedded database in a fresh directory, as `npm start` on a new machine (not CI's shared server).
+    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
