@@ -9,9 +9,10 @@ export const CHROMIUM_PATH = process.env.HOCBA_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Why browser tests must skip on this machine, or null when they can run. */
 export function chromiumMissingReason(): string | null {
-  return existsSync(CHROMIUM_PATH)
-    ? null
-    : `Chromium not found at ${CHROMIUM_PATH}: install the Debian package \`chromium\` (or set HOCBA_CHROMIUM) to run the browser tests`;
+  if (existsSync(CHROMIUM_PATH)) return null;
+  // CI installs Chromium (.ci/run): there a missing browser is a failure, never a skip.
+  if (process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM_PATH} although CI is set: .ci/run must install it`);
+  return `Chromium not found at ${CHROMIUM_PATH}: install the Debian package \`chromium\` (or set HOCBA_CHROMIUM) to run the browser tests`;
 }
 
 export async function launchBrowser(): Promise<Browser> {
