@@ -5,38 +5,26 @@
  * it off again. Its own server so the password change touches no other test's account.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { generate } from 'otplib';
-import type { Browser } from 'playwright-core';
-import { chromiumMissingReason, launchBrowser, newContext } from './helpers/browser.ts';
+import { newContext } from './helpers/browser.ts';
 import { DEMO_PASSWORD, parseDemoLogins } from './helpers/demo.ts';
 import { AppShell, LoginPage } from './helpers/pages.ts';
 import { screenshot } from './helpers/screenshots.ts';
-import { startServer, type RunningServer } from './helpers/server.ts';
+import { usePlatform } from './helpers/platform.ts';
 
-const skipReason = chromiumMissingReason();
 const NEW_PASSWORD = 'Mua thu Ha Noi 2026';
 
 describe('account page', { timeout: 300_000 }, () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
+  const platform = usePlatform();
+  const { skipReason } = platform;
 
-  before(async () => {
-    if (skipReason) return;
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   test('change the password, turn on TOTP, sign in with a code, turn TOTP off', async (t) => {
     if (skipReason) return t.skip(skipReason);
-    const clerk = parseDemoLogins(server!.output()).find((l) => l.role === 'clerk');
-    assert.ok(clerk, `hocba serve lists a demo clerk:\n${server!.output()}`);
-    const context = await newContext(browser!, server!.url);
+    const clerk = parseDemoLogins(platform.server.output()).find((l) => l.role === 'clerk');
+    assert.ok(clerk, `hocba serve lists a demo clerk:\n${platform.server.output()}`);
+    const context = await newContext(platform.browser, platform.server.url);
     const page = await context.newPage();
     try {
       const login = await new LoginPage(page).open();

@@ -5,45 +5,35 @@
  * rate limit (10 a minute) would otherwise be shared with the other browser tests.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { before, describe, test } from 'node:test';
 import { ROLE_LABELS } from '../../src/domain/policies/roles.ts';
-import { chromiumMissingReason, launchBrowser, newContext } from './helpers/browser.ts';
+import { newContext } from './helpers/browser.ts';
 import { DEMO_PASSWORD, parseDemoLogins, type DemoLogin } from './helpers/demo.ts';
 import { AppShell, LoginPage } from './helpers/pages.ts';
 import { screenshot } from './helpers/screenshots.ts';
-import { startServer, type RunningServer } from './helpers/server.ts';
+import { usePlatform } from './helpers/platform.ts';
 
-const skipReason = chromiumMissingReason();
 
 /** Pages each demo role may open, by the permission the menu checks. */
 const STAFF_PAGES = ['classes', 'staff', 'audit'];
 
 describe('home page per role', { timeout: 300_000 }, () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
+  const platform = usePlatform();
+  const { skipReason } = platform;
   let logins: DemoLogin[] = [];
 
-  before(async () => {
-    if (skipReason) return;
-    server = await startServer();
-    browser = await launchBrowser();
-    logins = parseDemoLogins(server.output());
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
+  before(() => {
+    if (!skipReason) logins = parseDemoLogins(platform.server.output());
   });
 
   test('every demo account signs in to the home page of its role', async (t) => {
     if (skipReason) return t.skip(skipReason);
-    assert.ok(logins.length >= 5, `hocba serve lists the demo sign-ins:\n${server!.output()}`);
+    assert.ok(logins.length >= 5, `hocba serve lists the demo sign-ins:\n${platform.server.output()}`);
     assert.ok(logins.some((l) => l.role === 'principal'), 'the demo has a principal');
 
     for (const login of logins) {
       await t.test(`${login.role} (${login.username})`, async () => {
-        const context = await newContext(browser!, server!.url);
+        const context = await newContext(platform.browser, platform.server.url);
         const page = await context.newPage();
         try {
           await (await new LoginPage(page).open()).signIn(login.username, DEMO_PASSWORD);

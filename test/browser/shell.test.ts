@@ -5,15 +5,14 @@
  * phone the menu is reachable and nothing spills sideways.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissingReason, collectPageErrors, launchBrowser, newContext } from './helpers/browser.ts';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { collectPageErrors, newContext } from './helpers/browser.ts';
 import { DEMO_USERS } from './helpers/demo.ts';
 import { AppShell, LoginPage } from './helpers/pages.ts';
 import { screenshot } from './helpers/screenshots.ts';
-import { startServer, type RunningServer } from './helpers/server.ts';
+import { usePlatform } from './helpers/platform.ts';
 
-const skipReason = chromiumMissingReason();
 const { username, password } = DEMO_USERS.principal;
 
 async function sessionLocale(page: Page): Promise<string | null> {
@@ -29,23 +28,13 @@ async function numberIn(card: ReturnType<AppShell['homeCard']>): Promise<number>
 }
 
 describe('web UI shell', { timeout: 300_000 }, () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
+  const platform = usePlatform();
+  const { skipReason } = platform;
 
-  before(async () => {
-    if (skipReason) return;
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   test('the principal signs in, sees the principal home page, switches to English and signs out', async (t) => {
     if (skipReason) return t.skip(skipReason);
-    const context = await newContext(browser!, server!.url);
+    const context = await newContext(platform.browser, platform.server.url);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
     try {
@@ -93,7 +82,7 @@ describe('web UI shell', { timeout: 300_000 }, () => {
 
   test('the principal opens classes, a class, staff, the audit log and the account page from the menu', async (t) => {
     if (skipReason) return t.skip(skipReason);
-    const context = await newContext(browser!, server!.url);
+    const context = await newContext(platform.browser, platform.server.url);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
     try {
@@ -150,7 +139,7 @@ describe('web UI shell', { timeout: 300_000 }, () => {
 
   test('on a 390×844 phone the menu opens from the header and nothing overlaps or spills sideways', async (t) => {
     if (skipReason) return t.skip(skipReason);
-    const context = await newContext(browser!, server!.url, { phone: true });
+    const context = await newContext(platform.browser, platform.server.url, { phone: true });
     const page = await context.newPage();
     const errors = collectPageErrors(page);
     try {

@@ -1,0 +1,43 @@
+/**
+ * One real platform (`hocba serve` on a fresh data directory) and one headless Chromium per
+ * test file, started in `before` and stopped in `after`. Skips (outside CI) when Chromium
+ * is missing.
+ */
+import { after, before } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { chromiumMissingReason, launchBrowser } from './browser.ts';
+import { startServer, type RunningServer } from './server.ts';
+
+export interface Platform {
+  /** Why the tests must skip here, or null. */
+  readonly skipReason: string | null;
+  readonly server: RunningServer;
+  readonly browser: Browser;
+}
+
+/** Call inside a describe(): registers the hooks and returns accessors for the running pair. */
+export function usePlatform(): Platform {
+  const skipReason = chromiumMissingReason();
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    if (skipReason) return;
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  return {
+    skipReason,
+    get server() {
+      if (!server) throw new Error('the platform is not running');
+      return server;
+    },
+    get browser() {
+      if (!browser) throw new Error('the browser is not running');
+      return browser;
+    },
+  };
+}
