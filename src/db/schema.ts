@@ -9,6 +9,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  customType,
   bigint,
   boolean,
   check,
@@ -24,6 +25,11 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+
+const customBytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => Buffer.from(v),
+});
 
 const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`);
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -112,6 +118,9 @@ export const schoolYears = pgTable(
     startsOn: date('starts_on').notNull(),
     endsOn: date('ends_on').notNull(),
     isCurrent: boolean('is_current').notNull().default(false),
+    /** The grade book locks at these moments (hạn chốt điểm) for each semester. */
+    semester1LockAt: timestamp('semester1_lock_at', { withTimezone: true, mode: 'date' }),
+    semester2LockAt: timestamp('semester2_lock_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('school_years_name').on(t.schoolId, t.name)],
@@ -269,6 +278,151 @@ export const auditLog = pgTable(
   (t) => [uniqueIndex('audit_chain_seq').on(t.chain, t.seq), index('audit_school').on(t.schoolId)],
 );
 
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** One class-subject's grade sheet for a semester (bảng điểm). */
+export const gradeSheets = pgTable(
+  'grade_sheets',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    classSubjectId: uuid('class_subject_id').notNull().references(() => classSubjects.id),
+    semester: smallint('semester').notNull(),
+    status: text('status').notNull().default('open'), // open | submitted
+    submittedAt: at('submitted_at'),
+    submittedBy: uuid('submitted_by'),
+    /** Reopened by an approved unlock request: editable even after the deadline. */
+    reopened: boolean('reopened').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('grade_sheets_unique').on(t.classSubjectId, t.semester), check('grade_sheets_semester', sql`${t.semester} in (1, 2)`)],
+);
+
+/** One cell of a grade sheet: a regular (index 0…), mid-term or end-of-term mark, or the comment. */
+export const gradeEntries = pgTable(
+  'grade_entries',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    sheetId: uuid('sheet_id').notNull().references(() => gradeSheets.id),
+    studentId: uuid('student_id').notNull().references(() => students.id),
+    field: text('field').notNull(), // regular | midterm | final | comment
+    idx: smallint('idx').notNull().default(0),
+    /** Canonical value: "8.5", "D"/"CD", or the comment text. */
+    value: text('value').notNull(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+    updatedBy: uuid('updated_by'),
+  },
+  (t) => [uniqueIndex('grade_entries_cell').on(t.sheetId, t.studentId, t.field, t.idx)],
+);
+
+/** What happened to a sheet, for its history view (also in the audit log). */
+export const gradeEvents = pgTable(
+  'grade_events',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    sheetId: uuid('sheet_id').notNull().references(() => gradeSheets.id),
+    at: at('at').notNull().defaultNow(),
+    byUserId: uuid('by_user_id'),
+    byLabel: text('by_label').notNull(),
+    action: text('action').notNull(),
+    reason: text('reason'),
+    approvedByLabel: text('approved_by_label'),
+    changes: jsonb('changes').notNull().default(sql`'[]'::jsonb`),
+  },
+  (t) => [index('grade_events_sheet').on(t.sheetId, t.at)],
+);
+
+/** Uploaded files (scanned letters), content-addressed per school. */
+export const files = pgTable(
+  'files',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    sha256: text('sha256').notNull(),
+    name: text('name').notNull(),
+    mime: text('mime').notNull(),
+    size: integer('size').notNull(),
+    content: customBytea('content').notNull(),
+    uploadedBy: uuid('uploaded_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('files_sha').on(t.schoolId, t.sha256)],
+);
+
+/** A request to change locked values or reopen a locked sheet; the principal decides. */
+export const changeRequests = pgTable(
+  'change_requests',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    sheetId: uuid('sheet_id').notNull().references(() => gradeSheets.id),
+    kind: text('kind').notNull(), // values | unlock
+    reason: text('reason').notNull(),
+    /** [{ studentId, field, index, old, new }] — old as stored when the request was made. */
+    cells: jsonb('cells').notNull().default(sql`'[]'::jsonb`),
+    attachmentId: uuid('attachment_id').references(() => files.id),
+    status: text('status').notNull().default('pending'),
+    requestedBy: uuid('requested_by').notNull(),
+    requestedByLabel: text('requested_by_label').notNull(),
+    requestedAt: at('requested_at').notNull().defaultNow(),
+    decidedBy: uuid('decided_by'),
+    decidedByLabel: text('decided_by_label'),
+    decidedAt: at('decided_at'),
+    decisionNote: text('decision_note'),
+  },
+  (t) => [index('change_requests_status').on(t.schoolId, t.status)],
+);
+
+/** Cross-check between departments (kiểm tra chéo). */
+export const crossChecks = pgTable(
+  'cross_checks',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    classSubjectId: uuid('class_subject_id').notNull().references(() => classSubjects.id),
+    semester: smallint('semester').notNull(),
+    reviewerStaffId: uuid('reviewer_staff_id').notNull().references(() => staff.id),
+    status: text('status').notNull().default('assigned'), // assigned | checked | issue_found | answered
+    note: text('note'),
+    answer: text('answer'),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('cross_checks_unique').on(t.classSubjectId, t.semester)],
+);
+
+/** The homeroom teacher's semester record of a student: conduct and absences. */
+export const studentSemesters = pgTable(
+  'student_semesters',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    studentId: uuid('student_id').notNull().references(() => students.id),
+    schoolYearId: uuid('school_year_id').notNull().references(() => schoolYears.id),
+    semester: smallint('semester').notNull(),
+    conduct: text('conduct'), // tot | kha | dat | chua_dat (kết quả rèn luyện)
+    absentExcused: smallint('absent_excused').notNull().default(0),
+    absentUnexcused: smallint('absent_unexcused').notNull().default(0),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('student_semesters_unique').on(t.studentId, t.schoolYearId, t.semester)],
+);
+
+/** The homeroom teacher's year comment on a student (nhận xét của GVCN). */
+export const studentYearNotes = pgTable(
+  'student_year_notes',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    studentId: uuid('student_id').notNull().references(() => students.id),
+    schoolYearId: uuid('school_year_id').notNull().references(() => schoolYears.id),
+    comment: text('comment'),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('student_year_notes_unique').on(t.studentId, t.schoolYearId)],
+);
+
 /** Tables whose rows belong to one school and are guarded by row-level security. */
 export const SCHOOL_OWNED_TABLES = [
   'school_years',
@@ -279,4 +433,12 @@ export const SCHOOL_OWNED_TABLES = [
   'homeroom_assignments',
   'students',
   'enrolments',
+  'grade_sheets',
+  'grade_entries',
+  'grade_events',
+  'files',
+  'change_requests',
+  'cross_checks',
+  'student_semesters',
+  'student_year_notes',
 ] as const;

@@ -39,6 +39,19 @@ export const ERROR_MESSAGES = {
     en: 'The data directory {dir} is in use by process {pid}. Stop that process first.',
   },
   'user.username_taken': { vi: 'Tên đăng nhập "{username}" đã được dùng.', en: 'The username "{username}" is taken.' },
+  'grade.locked': {
+    vi: 'Bảng điểm đã khoá ({reason}). Muốn sửa, hãy gửi đề nghị sửa điểm để Hiệu trưởng duyệt.',
+    en: 'The grade sheet is locked ({reason}). To change it, file a change request for the principal.',
+  },
+  'grade.conflict': {
+    vi: 'Điểm đã được thay đổi ở nơi khác (tab hoặc người khác) trước khi bạn lưu: {cells}. Hãy tải lại bảng điểm.',
+    en: 'These marks were changed elsewhere (another tab or person) before your save: {cells}. Reload the sheet.',
+  },
+  'grade.incomplete': { vi: 'Chưa thể nộp: còn thiếu điểm ({missing}).', en: 'Cannot submit yet: marks are missing ({missing}).' },
+  'grade.not_locked': { vi: 'Bảng điểm chưa khoá: hãy sửa trực tiếp.', en: 'The sheet is not locked: edit it directly.' },
+  'grade.request_decided': { vi: 'Đề nghị này đã được xử lý.', en: 'This request has already been decided.' },
+  'import.invalid': { vi: 'Tệp có {count} lỗi; chưa nhập gì. Sửa các ô được liệt kê rồi nhập lại.', en: 'The file has {count} errors; nothing was imported. Fix the listed cells and import again.' },
+  'file.invalid': { vi: 'Tệp không hợp lệ: {reason}', en: 'Invalid file: {reason}' },
   'audit.immutable': { vi: 'Nhật ký kiểm toán không thể sửa hoặc xoá.', en: 'The audit log cannot be edited or deleted.' },
 } as const satisfies Record<string, { vi: string; en: string }>;
 

@@ -69,3 +69,152 @@ export interface HomeInfo {
     items?: Array<{ id: string; label: string; detail?: string }>;
   }>;
 }
+
+// ---------------------------------------------------------------------------
+// Grade book (Circular 22). Marks travel as canonical strings: scores "8.5" / "10"
+// (dot, at most one decimal; the UI shows "8,5"), comment-only subjects "D" (Đạt) /
+// "CD" (Chưa đạt). The server parses and validates every value with the rules engine.
+
+export type Semester = 1 | 2;
+export type SheetField = 'regular' | 'midterm' | 'final' | 'comment';
+
+export interface GradeSheetRow {
+  studentId: string;
+  studentCode: string | null;
+  fullName: string;
+  /** Exactly `regularCount` entries; null = not entered. */
+  regular: Array<string | null>;
+  midterm: string | null;
+  final: string | null;
+  /** The teacher's comment (nhận xét) for the semester. */
+  comment: string | null;
+  /** ĐTBmhk as "7.9", or "D"/"CD" for a comment subject; null while marks are missing. */
+  average: string | null;
+  /** Human-readable list of what is missing, e.g. ["TX2", "CK"]. */
+  missing: string[];
+}
+
+/** GET /api/grade-sheets/:classSubjectId/:semester */
+export interface GradeSheet {
+  id: string;
+  classSubjectId: string;
+  className: string;
+  subject: { code: string; name: string; assessment: 'score' | 'comment'; periodsPerYear: number; topicCluster: boolean };
+  semester: Semester;
+  teacher: string | null;
+  regularCount: number;
+  /** open: editable by its teacher; submitted: locked by the teacher's submission. */
+  status: 'open' | 'submitted';
+  /** True when submitted or past the school's deadline for the semester. */
+  locked: boolean;
+  lockReason: 'submitted' | 'deadline' | null;
+  deadline: string | null;
+  submittedAt: string | null;
+  complete: boolean;
+  rows: GradeSheetRow[];
+  /** What the signed-in person may do with this sheet. */
+  can: { edit: boolean; submit: boolean; requestChange: boolean; export: boolean; import: boolean };
+  pendingChangeRequests: number;
+}
+
+/** PUT /api/grade-sheets/:sheetId/cells — all-or-nothing. `expected` is the value the
+ *  client last saw; if the stored value differs (another tab or person changed it) the
+ *  whole save answers 409 `grade.conflict` with details naming the cells, and nothing is
+ *  written. Invalid values answer 400 `validation` with details path `cells.<i>`. */
+export interface SaveCellsRequest {
+  cells: Array<{ studentId: string; field: SheetField; index?: number; value: string | null; expected: string | null }>;
+}
+/** 200: the updated rows (with new averages). */
+export interface SaveCellsResponse {
+  rows: GradeSheetRow[];
+}
+
+/** POST /api/grade-sheets/:sheetId/change-requests (sheet locked). kind 'values': the new
+ *  values; kind 'unlock': reopen the whole sheet for its teacher; kind 'relock'. */
+export interface ChangeRequestCreate {
+  kind: 'values' | 'unlock';
+  reason: string;
+  cells?: Array<{ studentId: string; field: SheetField; index?: number; value: string | null }>;
+  /** From POST /api/uploads (multipart field `file`: PDF, PNG or JPEG, ≤ 5 MB) → `{ id }`. */
+  attachmentId?: string;
+}
+
+export interface ChangeRequestView {
+  id: string;
+  sheetId: string;
+  className: string;
+  subjectName: string;
+  semester: Semester;
+  kind: 'values' | 'unlock';
+  reason: string;
+  status: 'pending' | 'approved' | 'rejected';
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  attachment: { id: string; name: string; mime: string } | null;
+  /** Old → new, with the student's name and the column label ("TX2", "GK", "CK", "Nhận xét"). */
+  changes: Array<{ studentId: string; studentName: string; column: string; old: string | null; new: string | null }>;
+}
+/** GET /api/change-requests?status=pending|approved|rejected|all  → { requests: ChangeRequestView[] }
+ *  (principal and vice principals see the school's; a teacher sees their own).
+ *  POST /api/change-requests/:id/decision body { approve: boolean, note?: string } → ChangeRequestView.
+ *  GET /api/grade-sheets/:sheetId/history → { entries: GradeHistoryEntry[] } */
+export interface GradeHistoryEntry {
+  at: string;
+  by: string;
+  action: 'saved' | 'submitted' | 'change_requested' | 'change_approved' | 'change_rejected' | 'unlocked' | 'imported';
+  reason: string | null;
+  approvedBy: string | null;
+  changes: Array<{ studentName: string; column: string; old: string | null; new: string | null }>;
+}
+
+/** GET /api/my/class-subjects → { classSubjects: MyClassSubject[] } (what a teacher teaches). */
+export interface MyClassSubject {
+  id: string;
+  className: string;
+  grade: number;
+  subjectCode: string;
+  subjectName: string;
+  assessment: 'score' | 'comment';
+  sheets: Array<{ semester: Semester; status: 'open' | 'submitted'; locked: boolean; complete: boolean; entered: number; required: number }>;
+}
+
+/** GET /api/classes/:classId/homeroom → the homeroom teacher's class view (GVCN; leadership read-only). */
+export interface HomeroomView {
+  class: { id: string; name: string; grade: number };
+  canEdit: boolean;
+  students: Array<{
+    studentId: string;
+    fullName: string;
+    studentCode: string | null;
+    /** Per semester: conduct (rèn luyện) chosen by the GVCN, absences, derived learning result. */
+    semesters: Record<'1' | '2', { conduct: 'tot' | 'kha' | 'dat' | 'chua_dat' | null; absentExcused: number; absentUnexcused: number; learning: string | null }>;
+    year: { conduct: string | null; learning: string | null; absences: number; outcome: string | null; award: string | null; comment: string | null; missing: string[] };
+  }>;
+  /** Completeness per subject: who has not finished what. */
+  subjects: Array<{ classSubjectId: string; subjectName: string; teacher: string | null; semesters: Record<'1' | '2', { status: 'open' | 'submitted'; complete: boolean; entered: number; required: number }> }>;
+}
+/** PUT /api/classes/:classId/homeroom/students/:studentId body
+ *  { semester?: 1|2, conduct?: level|null, absentExcused?: number, absentUnexcused?: number, comment?: string|null } → 204.
+ *  Absences are whole sessions (buổi) per semester. */
+
+/** Cross-check (kiểm tra chéo). GET /api/cross-checks → { checks: CrossCheckView[], coverage: { total, checked, issues } } */
+export interface CrossCheckView {
+  id: string;
+  classSubjectId: string;
+  className: string;
+  subjectName: string;
+  semester: Semester;
+  teacher: string | null;
+  reviewer: string;
+  status: 'assigned' | 'checked' | 'issue_found' | 'answered';
+  note: string | null;
+  answer: string | null;
+  updatedAt: string;
+  can: { review: boolean; answer: boolean };
+}
+/** POST /api/cross-checks/assign { semester } (principal): assigns every class-subject to a
+ *  department head of another department. POST /api/cross-checks/:id/review
+ *  { status: 'checked'|'issue_found', note? }. POST /api/cross-checks/:id/answer { answer }. */

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -17,6 +18,8 @@ import { DomainError } from '../domain/errors.ts';
 import { registerAuthorization } from './authorize.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { authRoutes } from './routes/auth-routes.ts';
+import { gradeRoutes } from './routes/grade-routes.ts';
+import { MAX_UPLOAD_BYTES } from '../services/files/store-file.ts';
 import { schoolRoutes } from './routes/school-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
 
@@ -64,6 +67,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     hsts: opts.secureCookies ? { maxAge: 15552000 } : false,
   });
   await app.register(fastifyCookie);
+  await app.register(fastifyMultipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, parts: 6 } });
   const limits = opts.rateLimit ?? { global: 600, login: 10 };
   await app.register(fastifyRateLimit, { global: true, max: limits.global, timeWindow: 60_000 });
   await app.register(fastifySwagger, {
@@ -75,6 +79,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   authRoutes(app, { database: opts.database, secureCookies: opts.secureCookies ?? false, loginRateLimit: { max: limits.login, timeWindow: 60_000 } });
   schoolRoutes(app, { database: opts.database });
   userRoutes(app, { database: opts.database });
+  gradeRoutes(app, { database: opts.database });
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true, db: opts.database.kind }));
 

@@ -24,6 +24,13 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   'audit.immutable': 409,
+  'grade.locked': 423,
+  'grade.conflict': 409,
+  'grade.incomplete': 409,
+  'grade.not_locked': 409,
+  'grade.request_decided': 409,
+  'import.invalid': 400,
+  'file.invalid': 400,
 };
 
 export function statusOf(code: ErrorCode): number {

@@ -37,6 +37,26 @@ const EXPECTED: Record<string, Allowed> = {
   'POST /api/users': ['school_admin'],
   'POST /api/users/:userId/reset-password': ['school_admin'],
   'POST /api/users/:userId/disable': ['school_admin'],
+  'GET /api/my/class-subjects': ['subject_teacher'],
+  'GET /api/grade-sheets/:classSubjectId/:semester': STAFF, // scoped further below
+  'PUT /api/grade-sheets/:sheetId/cells': ['subject_teacher'],
+  'POST /api/grade-sheets/:sheetId/submit': ['subject_teacher'],
+  'GET /api/grade-sheets/:sheetId/history': STAFF,
+  'GET /api/grade-sheets/:sheetId/export.xlsx': STAFF,
+  'POST /api/grade-sheets/:sheetId/import': ['subject_teacher'],
+  'POST /api/grade-sheets/:sheetId/change-requests': ['subject_teacher'],
+  'GET /api/change-requests': STAFF,
+  'POST /api/change-requests/:id/decision': ['principal'],
+  'POST /api/uploads': STAFF,
+  'GET /api/files/:id': STAFF,
+  'GET /api/classes/:classId/homeroom': STAFF,
+  'PUT /api/classes/:classId/homeroom/students/:studentId': ['homeroom_teacher'],
+  'GET /api/cross-checks': STAFF,
+  'POST /api/cross-checks/assign': ['principal', 'vice_principal'],
+  'POST /api/cross-checks/:id/review': ['department_head'],
+  'POST /api/cross-checks/:id/answer': ['subject_teacher'],
+  'GET /api/subjects': [...STAFF, 'student', 'parent'],
+  'PUT /api/subjects/:id': ['school_admin'],
   'GET /api/admin/schools': ['system_admin'],
   'POST /api/admin/schools': ['system_admin'],
 };
@@ -53,8 +73,11 @@ for (const kind of BACKENDS) {
     });
     after(() => t.close());
 
+    const NO_SUCH = '00000000-0000-4000-8000-000000000000';
     const url = (pattern: string) =>
-      pattern.replace(':classId', t.school.classId).replace(':userId', spareUserId);
+      pattern.replace(/:(\w+)/g, (_, name: string) =>
+        ({ classId: t.school.classId, userId: spareUserId, classSubjectId: t.school.classSubjectId, semester: '1', studentId: t.school.studentIds[0]!, sheetId: NO_SUCH, id: NO_SUCH })[name] ?? `:${name}`,
+      );
 
     test('every API route is in the expected table, and every table entry is a route', () => {
       const actual = t.app.apiRoutes.map((r) => `${r.method} ${r.url}`).sort();

@@ -23,6 +23,22 @@ export const PERMISSIONS = {
   'school.configure': ['school_admin', 'principal'],
   /** Create accounts, reset passwords, disable accounts, change roles (school scope). */
   'users.manage': ['school_admin'],
+  /** Enter marks in the grade sheets one teaches (scoped: canEditSheet). */
+  'grades.enter': ['subject_teacher'],
+  /** Read grade sheets (scoped: canReadSheet). */
+  'grades.read': ALL_STAFF,
+  /** Approve or reject changes to locked marks. */
+  'changes.decide': ['principal'],
+  /** Conduct, absences and the year comment of one's homeroom class (scoped: isHomeroomOf). */
+  'homeroom.manage': ['homeroom_teacher'],
+  /** Assign cross-checks between departments and see their coverage. */
+  'crosscheck.assign': LEADERSHIP,
+  /** Review the class-subjects assigned to one for cross-checking. */
+  'crosscheck.review': ['department_head'],
+  /** Edit the school's subject catalogue. */
+  'subjects.manage': ['school_admin'],
+  /** Upload a file (e.g. the scanned letter of a change request). */
+  'files.upload': ALL_STAFF,
   /** Read the audit log and verify its chain. */
   'audit.read': ['school_admin', ...LEADERSHIP],
   /** Read one's own (or one's child's) record. */
