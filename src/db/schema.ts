@@ -121,6 +121,8 @@ export const schoolYears = pgTable(
     /** The grade book locks at these moments (hạn chốt điểm) for each semester. */
     semester1LockAt: timestamp('semester1_lock_at', { withTimezone: true, mode: 'date' }),
     semester2LockAt: timestamp('semester2_lock_at', { withTimezone: true, mode: 'date' }),
+    /** First day of semester II: attendance before it counts in semester I. */
+    semester2StartsOn: date('semester2_starts_on'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('school_years_name').on(t.schoolId, t.name)],
@@ -402,8 +404,6 @@ export const studentSemesters = pgTable(
     schoolYearId: uuid('school_year_id').notNull().references(() => schoolYears.id),
     semester: smallint('semester').notNull(),
     conduct: text('conduct'), // tot | kha | dat | chua_dat (kết quả rèn luyện)
-    absentExcused: smallint('absent_excused').notNull().default(0),
-    absentUnexcused: smallint('absent_unexcused').notNull().default(0),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('student_semesters_unique').on(t.studentId, t.schoolYearId, t.semester)],
@@ -421,6 +421,40 @@ export const studentYearNotes = pgTable(
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('student_year_notes_unique').on(t.studentId, t.schoolYearId)],
+);
+
+/** The homeroom teacher's daily attendance register: one row per absent session (buổi). */
+export const attendance = pgTable(
+  'attendance',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    studentId: uuid('student_id').notNull().references(() => students.id),
+    schoolYearId: uuid('school_year_id').notNull().references(() => schoolYears.id),
+    on: date('on').notNull(),
+    session: smallint('session').notNull(), // 1 buổi sáng | 2 buổi chiều
+    excused: boolean('excused').notNull(), // có phép | không phép
+    recordedBy: uuid('recorded_by'),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('attendance_unique').on(t.studentId, t.on, t.session), index('attendance_year').on(t.schoolYearId, t.on), check('attendance_session', sql`${t.session} in (1, 2)`)],
+);
+
+/** A student's exemption from a subject or from its practical part (miễn học), decided by the school. */
+export const exemptions = pgTable(
+  'exemptions',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    studentId: uuid('student_id').notNull().references(() => students.id),
+    classSubjectId: uuid('class_subject_id').notNull().references(() => classSubjects.id),
+    kind: text('kind').notNull(), // whole_subject | practical_part
+    semesters: smallint('semesters').array().notNull().default(sql`'{1,2}'::smallint[]`),
+    reason: text('reason').notNull(),
+    decidedByLabel: text('decided_by_label').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('exemptions_unique').on(t.studentId, t.classSubjectId)],
 );
 
 /** Tables whose rows belong to one school and are guarded by row-level security. */
@@ -441,4 +475,6 @@ export const SCHOOL_OWNED_TABLES = [
   'cross_checks',
   'student_semesters',
   'student_year_notes',
+  'attendance',
+  'exemptions',
 ] as const;

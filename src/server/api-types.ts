@@ -88,8 +88,10 @@ export interface GradeSheetRow {
   final: string | null;
   /** The teacher's comment (nhận xét) for the semester. */
   comment: string | null;
-  /** ĐTBmhk as "7.9", or "D"/"CD" for a comment subject; null while marks are missing. */
+  /** ĐTBmhk as "7.9", or "D"/"CD" for a comment subject; null while marks are missing (or exempt). */
   average: string | null;
+  /** Exempt from the whole subject this semester (no marks needed) or from its practical part (GDTC). */
+  exempt: 'whole_subject' | 'practical_part' | null;
   /** Human-readable list of what is missing, e.g. ["TX2", "CK"]. */
   missing: string[];
 }
@@ -197,8 +199,22 @@ export interface HomeroomView {
   subjects: Array<{ classSubjectId: string; subjectName: string; teacher: string | null; semesters: Record<'1' | '2', { status: 'open' | 'submitted'; complete: boolean; entered: number; required: number }> }>;
 }
 /** PUT /api/classes/:classId/homeroom/students/:studentId body
- *  { semester?: 1|2, conduct?: level|null, absentExcused?: number, absentUnexcused?: number, comment?: string|null } → 204.
- *  Absences are whole sessions (buổi) per semester. */
+ *  { semester?: 1|2, conduct?: level|null, comment?: string|null } → 204 (unknown fields → 400).
+ *  Absences are not entered here: they are counted from the daily register
+ *  (GET /api/classes/:classId/attendance?date=YYYY-MM-DD → AttendanceDay;
+ *  PUT /api/classes/:classId/attendance { date, entries: [{ studentId, session: 1|2, status }] } → 204),
+ *  semester II starting on the school year's `semester2StartsOn`. */
+export interface AttendanceDay {
+  class: { id: string; name: string };
+  date: string;
+  canEdit: boolean;
+  /** Session 1 = buổi sáng, 2 = buổi chiều. */
+  students: Array<{ studentId: string; fullName: string; sessions: Record<'1' | '2', 'present' | 'excused' | 'unexcused'> }>;
+}
+/** Exemptions (miễn học), decided by the principal or a vice principal (`exemptions.manage`):
+ *  GET /api/classes/:classId/exemptions → { exemptions: Array<{ id, studentId, studentName, classSubjectId, subjectName, kind, semesters: number[], reason, decidedBy }> };
+ *  POST /api/exemptions { studentId, classSubjectId, kind: 'whole_subject'|'practical_part', semesters: (1|2)[], reason } → 201;
+ *  DELETE /api/exemptions/:id → 204. */
 
 /** Cross-check (kiểm tra chéo). GET /api/cross-checks → { checks: CrossCheckView[], coverage: { total, checked, issues } } */
 export interface CrossCheckView {

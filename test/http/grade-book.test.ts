@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
-import { gradeEntries, schoolYears, staff } from '../../src/db/schema.ts';
+import { gradeEntries, staff } from '../../src/db/schema.ts';
 import writeXlsxFile from 'write-excel-file/node';
 import { BACKENDS } from '../helpers/db.ts';
 import { sessionFor, startTestApp, type Client, type TestApp } from '../helpers/app.ts';
@@ -172,7 +172,11 @@ for (const kind of BACKENDS) {
     });
 
     test('the school deadline locks a sheet that was never submitted', async () => {
-      await t.database.db.update(schoolYears).set({ semester2LockAt: new Date(Date.now() - 60_000) }).where(eq(schoolYears.schoolId, t.school.schoolId));
+      const admin = await sessionFor(t, t.school.users.school_admin.id, t.school.schoolId);
+      const set = await admin.request({ method: 'PUT', url: '/api/school/year', payload: { semester2LockAt: new Date(Date.now() - 60_000).toISOString() } });
+      assert.equal(set.statusCode, 200, set.body);
+      const badStart = await admin.request({ method: 'PUT', url: '/api/school/year', payload: { semester2StartsOn: '2030-01-01' } });
+      assert.equal(badStart.statusCode, 400);
       const s2 = (await teacher.request({ method: 'GET', url: `/api/grade-sheets/${t.school.classSubjectId}/2` })).json();
       assert.equal(s2.locked, true);
       assert.equal(s2.lockReason, 'deadline');
@@ -209,18 +213,35 @@ for (const kind of BACKENDS) {
       assert.equal(good.json().changed, 0, 'the exported file imports back unchanged');
     });
 
-    test('homeroom teacher records conduct and absences; the class view derives results; others cannot edit', async () => {
+    test('homeroom teacher records conduct and the daily register; the class view derives results; others cannot edit', async () => {
       const homeroom = await sessionFor(t, t.school.users.homeroom_teacher.id, t.school.schoolId);
       const url = `/api/classes/${t.school.classId}/homeroom/students/${studentIds[0]}`;
-      assert.equal((await homeroom.request({ method: 'PUT', url, payload: { semester: 1, conduct: 'tot', absentExcused: 2, absentUnexcused: 1 } })).statusCode, 204);
+      assert.equal((await homeroom.request({ method: 'PUT', url, payload: { semester: 1, conduct: 'tot' } })).statusCode, 204);
       assert.equal((await homeroom.request({ method: 'PUT', url, payload: { comment: 'Chăm ngoan, học tốt.' } })).statusCode, 204);
       assert.equal((await homeroom.request({ method: 'PUT', url, payload: { conduct: 'tot' } })).statusCode, 400, 'semester required');
+      assert.equal((await homeroom.request({ method: 'PUT', url, payload: { semester: 1, absentExcused: 3 } })).statusCode, 400, 'absences come from the register, never silently dropped');
       assert.equal((await teacher.request({ method: 'PUT', url, payload: { semester: 1, conduct: 'kha' } })).statusCode, 403);
+
+      const register = `/api/classes/${t.school.classId}/attendance`;
+      const day = (date: string, entries: unknown[]) => homeroom.request({ method: 'PUT', url: register, payload: { date, entries } });
+      const a = studentIds[0];
+      assert.equal((await day('2025-10-06', [{ studentId: a, session: 1, status: 'excused' }, { studentId: a, session: 2, status: 'unexcused' }])).statusCode, 204);
+      assert.equal((await day('2025-10-07', [{ studentId: a, session: 1, status: 'excused' }])).statusCode, 204);
+      assert.equal((await day('2025-10-07', [{ studentId: a, session: 1, status: 'present' }])).statusCode, 204, 'a correction removes the absence');
+      const outside = await day('2024-10-07', [{ studentId: a, session: 1, status: 'excused' }]);
+      assert.equal(outside.statusCode, 400);
+      assert.match(outside.json().error.details[0].message, /ngoài năm học/);
+      const stranger = await day('2025-10-08', [{ studentId: a, session: 1, status: 'excused' }, { studentId: t.other.studentIds[0], session: 1, status: 'excused' }]);
+      assert.equal(stranger.statusCode, 400);
+      assert.equal(stranger.json().error.details[0].path, 'entries.1.studentId');
+      const got = (await homeroom.request({ method: 'GET', url: `${register}?date=2025-10-06` })).json();
+      assert.deepEqual(got.students.find((x: { studentId: string }) => x.studentId === a).sessions, { '1': 'excused', '2': 'unexcused' });
+
       const view = (await homeroom.request({ method: 'GET', url: `/api/classes/${t.school.classId}/homeroom` })).json();
       assert.equal(view.canEdit, true);
-      const s = view.students.find((x: { studentId: string }) => x.studentId === studentIds[0]);
+      const s = view.students.find((x: { studentId: string }) => x.studentId === a);
       assert.equal(s.semesters['1'].conduct, 'tot');
-      assert.equal(s.year.absences, 3);
+      assert.deepEqual([s.semesters['1'].absentExcused, s.semesters['1'].absentUnexcused, s.year.absences], [1, 1, 2]);
       assert.equal(s.year.comment, 'Chăm ngoan, học tốt.');
       // One score subject only: fewer than six subjects reach 5.0, so Circular 22 gives Chưa đạt.
       assert.equal(s.semesters['1'].learning, 'chua_dat');
@@ -229,6 +250,26 @@ for (const kind of BACKENDS) {
       const principalView = (await principal.request({ method: 'GET', url: `/api/classes/${t.school.classId}/homeroom` })).json();
       assert.equal(principalView.canEdit, false);
       assert.equal(JSON.stringify(view).includes('rank'), false);
+    });
+
+    test('an exempt student needs no marks in that subject, and the exemption is listed', async () => {
+      const sheet2 = (await teacher.request({ method: 'GET', url: `/api/grade-sheets/${t.school.classSubjectId}/2` })).json();
+      assert.equal(sheet2.rows[2].missing.length, 6);
+      const bad = await teacher.request({ method: 'POST', url: '/api/exemptions', payload: { studentId: studentIds[2], classSubjectId: t.school.classSubjectId, kind: 'whole_subject', semesters: [2], reason: 'Giấy xác nhận của bệnh viện' } });
+      assert.equal(bad.statusCode, 403);
+      const gdtc = await principal.request({ method: 'POST', url: '/api/exemptions', payload: { studentId: studentIds[2], classSubjectId: t.school.classSubjectId, kind: 'practical_part', semesters: [2], reason: 'Giấy xác nhận của bệnh viện' } });
+      assert.equal(gdtc.statusCode, 400, 'practical-part exemption is for GDTC only');
+      const ok = await principal.request({ method: 'POST', url: '/api/exemptions', payload: { studentId: studentIds[2], classSubjectId: t.school.classSubjectId, kind: 'whole_subject', semesters: [2], reason: 'Giấy xác nhận của bệnh viện' } });
+      assert.equal(ok.statusCode, 201, ok.body);
+      const after = (await teacher.request({ method: 'GET', url: `/api/grade-sheets/${t.school.classSubjectId}/2` })).json();
+      assert.equal(after.rows[2].exempt, 'whole_subject');
+      assert.deepEqual(after.rows[2].missing, []);
+      const s1 = (await get()).rows[2];
+      assert.equal(s1.exempt, null, 'semester I is not exempt');
+      const list = (await principal.request({ method: 'GET', url: `/api/classes/${t.school.classId}/exemptions` })).json().exemptions;
+      assert.equal(list.length, 1);
+      assert.equal((await principal.request({ method: 'DELETE', url: `/api/exemptions/${list[0].id}` })).statusCode, 204);
+      assert.equal((await teacher.request({ method: 'GET', url: `/api/grade-sheets/${t.school.classSubjectId}/2` })).json().rows[2].exempt, null);
     });
 
     test('cross-check: assigned to a head of another department, reviewed, answered', async () => {

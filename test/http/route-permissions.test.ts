@@ -28,6 +28,8 @@ const EXPECTED: Record<string, Allowed> = {
   'POST /api/auth/totp/disable': 'anyone_signed_in',
   'GET /api/home': 'anyone_signed_in',
   'GET /api/school/settings': ['school_admin', 'principal'],
+  'GET /api/school/year': [...STAFF, 'student', 'parent'],
+  'PUT /api/school/year': ['school_admin', 'principal'],
   'PUT /api/school/settings': ['school_admin', 'principal'],
   'GET /api/classes': STAFF,
   'GET /api/classes/:classId/students': STAFF, // scoped further below
@@ -51,6 +53,11 @@ const EXPECTED: Record<string, Allowed> = {
   'GET /api/files/:id': STAFF,
   'GET /api/classes/:classId/homeroom': STAFF,
   'PUT /api/classes/:classId/homeroom/students/:studentId': ['homeroom_teacher'],
+  'GET /api/classes/:classId/attendance': STAFF,
+  'PUT /api/classes/:classId/attendance': ['homeroom_teacher'],
+  'GET /api/classes/:classId/exemptions': STAFF,
+  'POST /api/exemptions': ['principal', 'vice_principal'],
+  'DELETE /api/exemptions/:id': ['principal', 'vice_principal'],
   'GET /api/cross-checks': STAFF,
   'POST /api/cross-checks/assign': ['principal', 'vice_principal'],
   'POST /api/cross-checks/:id/review': ['department_head'],
@@ -106,7 +113,7 @@ for (const kind of BACKENDS) {
           // A fresh session per route: some routes (sign-out, password) end it.
           const user = role === 'system_admin' ? t.systemAdmin : t.school.users[role];
           const c = await sessionFor(t, user.id, role === 'system_admin' ? null : t.school.schoolId);
-          const res = await c.request({ method: method as 'GET', url: url(pattern), payload: method === 'GET' ? undefined : {} });
+          const res = await c.request({ method: method as 'GET', url: url(pattern) + (pattern.endsWith('/attendance') && method === 'GET' ? '?date=2025-10-01' : ''), payload: ['GET', 'DELETE'].includes(method) ? undefined : {} });
           const ok = allowed === 'anyone_signed_in' || allowed.includes(role);
           if (ok) {
             assert.ok(![401, 403].includes(res.statusCode), `${role} ${key} should pass, got ${res.statusCode} ${res.body}`);

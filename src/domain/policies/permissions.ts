@@ -31,6 +31,8 @@ export const PERMISSIONS = {
   'changes.decide': ['principal'],
   /** Conduct, absences and the year comment of one's homeroom class (scoped: isHomeroomOf). */
   'homeroom.manage': ['homeroom_teacher'],
+  /** Record a student's exemption from a subject or its practical part (health reasons). */
+  'exemptions.manage': LEADERSHIP,
   /** Assign cross-checks between departments and see their coverage. */
   'crosscheck.assign': LEADERSHIP,
   /** Review the class-subjects assigned to one for cross-checking. */

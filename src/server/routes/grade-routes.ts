@@ -3,6 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Database } from '../../db/client.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { getAttendanceDay, saveAttendanceDay } from '../../services/attendance/attendance.ts';
+import { listExemptions, removeExemption, setExemption } from '../../services/exemptions/exemptions.ts';
 import { answerCrossCheck, assignCrossChecks, listCrossChecks, reviewCrossCheck } from '../../services/crosscheck/cross-checks.ts';
 import { readFile, storeFile } from '../../services/files/store-file.ts';
 import { createChangeRequest, decideChangeRequest, listChangeRequests } from '../../services/grades/change-requests.ts';
@@ -147,11 +149,9 @@ export function gradeRoutes(app: FastifyInstance, { database }: { database: Data
       schema: {
         tags: ['homeroom'],
         params: z.object({ classId: uuid, studentId: uuid }),
-        body: z.object({
+        body: z.strictObject({
           semester: z.union([z.literal(1), z.literal(2)]).optional(),
           conduct: z.enum(['tot', 'kha', 'dat', 'chua_dat']).nullable().optional(),
-          absentExcused: z.number().int().min(0).max(400).optional(),
-          absentUnexcused: z.number().int().min(0).max(400).optional(),
           comment: z.string().max(1000).nullable().optional(),
         }),
       },
@@ -161,6 +161,56 @@ export function gradeRoutes(app: FastifyInstance, { database }: { database: Data
       return reply.status(204).send();
     },
   );
+
+  r.get(
+    '/api/classes/:classId/attendance',
+    { config: { access: 'classes.read' }, schema: { tags: ['homeroom'], params: z.object({ classId: uuid }), querystring: z.object({ date: z.iso.date() }) } },
+    async (req) => getAttendanceDay({ ...ctx(req), classId: req.params.classId, date: req.query.date }),
+  );
+  r.put(
+    '/api/classes/:classId/attendance',
+    {
+      config: { access: 'homeroom.manage' },
+      schema: {
+        tags: ['homeroom'],
+        summary: "Save one day's attendance register (all or nothing)",
+        params: z.object({ classId: uuid }),
+        body: z.strictObject({
+          date: z.iso.date(),
+          entries: z.array(z.strictObject({ studentId: uuid, session: z.union([z.literal(1), z.literal(2)]), status: z.enum(['present', 'excused', 'unexcused']) })).max(400),
+        }),
+      },
+    },
+    async (req, reply) => {
+      await saveAttendanceDay({ ...ctx(req), who: who(req), classId: req.params.classId, date: req.body.date, entries: req.body.entries });
+      return reply.status(204).send();
+    },
+  );
+
+  r.get('/api/classes/:classId/exemptions', { config: { access: 'classes.read' }, schema: { tags: ['homeroom'], params: z.object({ classId: uuid }) } }, async (req) => ({
+    exemptions: await listExemptions({ ...ctx(req), classId: req.params.classId }),
+  }));
+  r.post(
+    '/api/exemptions',
+    {
+      config: { access: 'exemptions.manage' },
+      schema: {
+        tags: ['homeroom'],
+        body: z.strictObject({
+          studentId: uuid,
+          classSubjectId: uuid,
+          kind: z.enum(['whole_subject', 'practical_part']),
+          semesters: z.array(z.union([z.literal(1), z.literal(2)])).min(1).max(2),
+          reason: z.string().min(1).max(1000),
+        }),
+      },
+    },
+    async (req, reply) => reply.status(201).send(await setExemption({ ...ctx(req), who: who(req), ...req.body })),
+  );
+  r.delete('/api/exemptions/:id', { config: { access: 'exemptions.manage' }, schema: { tags: ['homeroom'], params: z.object({ id: uuid }) } }, async (req, reply) => {
+    await removeExemption({ ...ctx(req), who: who(req), id: req.params.id });
+    return reply.status(204).send();
+  });
 
   r.get('/api/cross-checks', { config: { access: 'grades.read' }, schema: { tags: ['cross-check'], querystring: z.object({ semester: semester.optional() }) } }, async (req) =>
     listCrossChecks({ ...ctx(req), semester: req.query.semester }),

@@ -7,7 +7,9 @@ import { verifyAudit } from '../../services/audit/verify-audit.ts';
 import { listClassStudents } from '../../services/classes/list-class-students.ts';
 import { listClasses } from '../../services/classes/list-classes.ts';
 import { getHome } from '../../services/home/get-home.ts';
-import { updateSchoolSettings } from '../../services/schools/update-school-settings.ts';
+import { updateSchoolSettings, updateYearSettings } from '../../services/schools/update-school-settings.ts';
+import { schoolYears } from '../../db/schema.ts';
+import { and } from 'drizzle-orm';
 import { eq } from 'drizzle-orm';
 import { schools } from '../../db/schema.ts';
 import { SIGNING_ROLES } from '../../domain/policies/roles.ts';
@@ -36,6 +38,36 @@ export function schoolRoutes(app: FastifyInstance, { database }: { database: Dat
     async (req) => {
       const a = requireAuth(req);
       return updateSchoolSettings({ db, actor: { userId: a.user.id, label: a.user.username }, schoolId: requireSchool(req), totpRequiredRoles: req.body.totpRequiredRoles as never });
+    },
+  );
+
+  r.get('/api/school/year', { config: { access: 'school.read' }, schema: { tags: ['school'], summary: 'The current school year and its grade-book dates' } }, async (req) => {
+    const [y] = await db.select().from(schoolYears).where(and(eq(schoolYears.schoolId, requireSchool(req)), eq(schoolYears.isCurrent, true)));
+    return y
+      ? { schoolYear: y.name, startsOn: y.startsOn, endsOn: y.endsOn, semester2StartsOn: y.semester2StartsOn, semester1LockAt: y.semester1LockAt?.toISOString() ?? null, semester2LockAt: y.semester2LockAt?.toISOString() ?? null }
+      : null;
+  });
+
+  r.put(
+    '/api/school/year',
+    {
+      config: { access: 'school.configure' },
+      schema: {
+        tags: ['school'],
+        summary: 'Set the start of semester II and the grade-book deadlines of the current year',
+        body: z.strictObject({ semester2StartsOn: z.iso.date().nullable().optional(), semester1LockAt: z.iso.datetime({ offset: true }).nullable().optional(), semester2LockAt: z.iso.datetime({ offset: true }).nullable().optional() }),
+      },
+    },
+    async (req) => {
+      const a = requireAuth(req);
+      const b = req.body;
+      const d = (v: string | null | undefined) => (v === undefined ? undefined : v === null ? null : new Date(v));
+      return updateYearSettings({
+        db,
+        actor: { userId: a.user.id, label: a.user.username },
+        schoolId: requireSchool(req),
+        settings: { semester2StartsOn: b.semester2StartsOn, semester1LockAt: d(b.semester1LockAt), semester2LockAt: d(b.semester2LockAt) },
+      });
     },
   );
 

@@ -4,7 +4,8 @@
  */
 import { and, asc, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/scope.ts';
-import { classes, classSubjects, crossChecks, enrolments, gradeEntries, gradeSheets, schoolYears, staff, students, subjects } from '../../db/schema.ts';
+import { classes, classSubjects, crossChecks, enrolments, exemptions, gradeEntries, gradeSheets, schoolYears, staff, students, subjects } from '../../db/schema.ts';
+import type { Exemption } from '../../domain/assessment/types.ts';
 import { requiredCommentRegularMarks, requiredRegularMarks } from '../../domain/assessment/subject-semester.ts';
 import { compareVietnameseNames } from '../../domain/identity/names.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -28,6 +29,8 @@ export interface SheetContext {
   roster: Array<{ studentId: string; studentCode: string | null; fullName: string }>;
   /** key `${studentId}|${field}|${idx}` → canonical value */
   entries: Map<string, string>;
+  /** Students exempt from this subject (or its practical part), in the engine's terms. */
+  exemptions: Map<string, Exemption>;
 }
 
 export const cellKey = (studentId: string, field: string, idx: number) => `${studentId}|${field}|${idx}`;
@@ -82,6 +85,7 @@ export async function loadSheet(tx: Tx, sheetId: string, now = new Date()): Prom
     .orderBy(asc(students.fullName));
   roster.sort((a, b) => compareVietnameseNames(a.fullName, b.fullName));
   const entryRows = await tx.select().from(gradeEntries).where(eq(gradeEntries.sheetId, sheetId));
+  const exemptionRows = await tx.select().from(exemptions).where(eq(exemptions.classSubjectId, row.sheet.classSubjectId));
   return {
     sheet: row.sheet,
     classSubjectId: row.sheet.classSubjectId,
@@ -96,6 +100,7 @@ export async function loadSheet(tx: Tx, sheetId: string, now = new Date()): Prom
     regularCount,
     roster,
     entries: new Map(entryRows.map((e) => [cellKey(e.studentId, e.field, e.idx), e.value])),
+    exemptions: new Map(exemptionRows.map((e) => [e.studentId, toEngineExemption(e)])),
   };
 }
 
@@ -107,4 +112,9 @@ export async function assertCanRead(tx: Tx, actor: ActorScope, ctx: SheetContext
     .innerJoin(staff, eq(staff.id, crossChecks.reviewerStaffId))
     .where(and(eq(crossChecks.classSubjectId, ctx.classSubjectId), eq(crossChecks.semester, ctx.sheet.semester), eq(staff.userId, actor.userId)));
   if (!canReadSheet(actor, ctx.classSubjectId, ctx.classId, reviewer.length > 0)) throw new DomainError('forbidden');
+}
+
+/** A stored exemption in the engine's terms (semesters 1/2 → 'I'/'II'). */
+export function toEngineExemption(e: { kind: string; semesters: number[] }): Exemption {
+  return { kind: e.kind === 'practical_part' ? 'practical_part' : 'whole_subject', semesters: e.semesters.map((n) => (n === 1 ? 'I' : 'II')) };
 }

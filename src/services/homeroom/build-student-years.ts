@@ -5,7 +5,8 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/scope.ts';
-import { classSubjects, studentSemesters, studentYearNotes } from '../../db/schema.ts';
+import { classSubjects, schoolYears, studentSemesters, studentYearNotes } from '../../db/schema.ts';
+import { absencesByStudent } from '../attendance/attendance.ts';
 import { canonicalToComment, canonicalToTenths } from '../../domain/assessment/sheet-values.ts';
 import { computeStudentYear, type StudentYearResult } from '../../domain/assessment/student-year.ts';
 import type { SubjectInput } from '../../domain/assessment/types.ts';
@@ -41,6 +42,9 @@ export async function buildClassYear(tx: Tx, classId: string, schoolYearId: stri
     ? await tx.select().from(studentYearNotes).where(and(eq(studentYearNotes.schoolYearId, schoolYearId), inArray(studentYearNotes.studentId, ids)))
     : [];
   const sem = new Map(semRows.map((r) => [`${r.studentId}|${r.semester}`, r]));
+  const [year] = await tx.select({ id: schoolYears.id, semester2StartsOn: schoolYears.semester2StartsOn }).from(schoolYears).where(eq(schoolYears.id, schoolYearId));
+  const absences = await absencesByStudent(tx, ids, year!);
+  const NONE = { excused: 0, unexcused: 0 };
   const note = new Map(notes.map((n) => [n.studentId, n.comment]));
 
   const students = roster.map((st) => {
@@ -50,7 +54,7 @@ export async function buildClassYear(tx: Tx, classId: string, schoolYearId: stri
         const regular = Array.from({ length: ctx.regularCount }, (_, i) => get('regular', i));
         return { regular, midterm: get('midterm'), final: get('final') };
       };
-      const base = { code: s1.subject.code, periodsPerYear: s1.subject.periodsPerYear, topicCluster: s1.subject.topicCluster };
+      const base = { code: s1.subject.code, periodsPerYear: s1.subject.periodsPerYear, topicCluster: s1.subject.topicCluster, exemption: s1.exemptions.get(st.studentId) ?? null };
       const a = marks(s1);
       const b = marks(s2);
       return s1.subject.assessment === 'score'
@@ -74,19 +78,20 @@ export async function buildClassYear(tx: Tx, classId: string, schoolYearId: stri
     const r1 = sem.get(`${st.studentId}|1`);
     const r2 = sem.get(`${st.studentId}|2`);
     const level = (v: string | null | undefined) => (isLevel(v) ? v : null);
+    // Absences come from the daily register: no entry means present.
+    const a = absences.get(st.studentId) ?? { 1: NONE, 2: NONE };
     const result = computeStudentYear({
       subjects,
       conduct: { I: level(r1?.conduct), II: level(r2?.conduct) },
-      // Absences are recorded per semester; a student with no row yet has none recorded.
-      absences: { excused: (r1?.absentExcused ?? 0) + (r2?.absentExcused ?? 0), unexcused: (r1?.absentUnexcused ?? 0) + (r2?.absentUnexcused ?? 0) },
+      absences: { excused: a[1].excused + a[2].excused, unexcused: a[1].unexcused + a[2].unexcused },
     });
     return {
       studentId: st.studentId,
       fullName: st.fullName,
       studentCode: st.studentCode,
       semesters: {
-        1: { conduct: r1?.conduct ?? null, absentExcused: r1?.absentExcused ?? 0, absentUnexcused: r1?.absentUnexcused ?? 0 },
-        2: { conduct: r2?.conduct ?? null, absentExcused: r2?.absentExcused ?? 0, absentUnexcused: r2?.absentUnexcused ?? 0 },
+        1: { conduct: r1?.conduct ?? null, absentExcused: a[1].excused, absentUnexcused: a[1].unexcused },
+        2: { conduct: r2?.conduct ?? null, absentExcused: a[2].excused, absentUnexcused: a[2].unexcused },
       },
       comment: note.get(st.studentId) ?? null,
       result,

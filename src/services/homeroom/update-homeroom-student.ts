@@ -10,17 +10,15 @@ import { appendAudit, type Actor } from '../audit/append-audit.ts';
 export interface HomeroomUpdate {
   semester?: 1 | 2 | undefined;
   conduct?: string | null | undefined;
-  absentExcused?: number | undefined;
-  absentUnexcused?: number | undefined;
   comment?: string | null | undefined;
 }
 
-/** The homeroom teacher records a student's conduct and absences for a semester, or the year comment. Audited with before/after. */
+/** The homeroom teacher records a student's conduct for a semester, or the year comment. Audited with before/after. (Absences come from the daily register.) */
 export async function updateHomeroomStudent(opts: { db: Db; actor: ActorScope; who: Actor; schoolId: string; classId: string; studentId: string; update: HomeroomUpdate }): Promise<void> {
   if (!isHomeroomOf(opts.actor, opts.classId)) throw new DomainError('forbidden');
   const u = opts.update;
   if (u.conduct !== undefined && u.conduct !== null && !isLevel(u.conduct)) throw new DomainError('validation', { summary: 'conduct' }, [{ path: 'conduct', message: 'tot | kha | dat | chua_dat' }]);
-  const semesterFields = u.conduct !== undefined || u.absentExcused !== undefined || u.absentUnexcused !== undefined;
+  const semesterFields = u.conduct !== undefined;
   if (semesterFields && !u.semester) throw new DomainError('validation', { summary: 'semester' }, [{ path: 'semester', message: 'Chọn học kỳ 1 hoặc 2.' }]);
   await inSchool(opts.db, opts.schoolId, async (tx) => {
     const [cls] = await tx.select().from(classes).where(eq(classes.id, opts.classId));
@@ -31,14 +29,10 @@ export async function updateHomeroomStudent(opts: { db: Db; actor: ActorScope; w
     let after: unknown = null;
     if (semesterFields) {
       const [old] = await tx.select().from(studentSemesters).where(and(eq(studentSemesters.studentId, opts.studentId), eq(studentSemesters.schoolYearId, cls.schoolYearId), eq(studentSemesters.semester, u.semester!)));
-      const next = {
-        conduct: u.conduct !== undefined ? u.conduct : (old?.conduct ?? null),
-        absentExcused: u.absentExcused ?? old?.absentExcused ?? 0,
-        absentUnexcused: u.absentUnexcused ?? old?.absentUnexcused ?? 0,
-      };
+      const next = { conduct: u.conduct ?? null };
       if (old) await tx.update(studentSemesters).set({ ...next, updatedAt: new Date() }).where(eq(studentSemesters.id, old.id));
       else await tx.insert(studentSemesters).values({ ...key, semester: u.semester!, ...next });
-      before = old ? { conduct: old.conduct, absentExcused: old.absentExcused, absentUnexcused: old.absentUnexcused } : null;
+      before = old ? { conduct: old.conduct } : null;
       after = { semester: u.semester, ...next };
     }
     if (u.comment !== undefined) {

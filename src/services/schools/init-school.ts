@@ -14,7 +14,7 @@ export interface InitSchoolInput {
   province: string;
   commune?: string | null;
   address?: string | null;
-  schoolYear: { name: string; startsOn: string; endsOn: string };
+  schoolYear: { name: string; startsOn: string; endsOn: string; semester2StartsOn?: string | null };
   /** The first administrator (IT officer); the demo loader brings its own staff instead. */
   admin?: { username: string; displayName: string; password: string; email?: string | null };
   isDemo?: boolean;
@@ -39,7 +39,9 @@ export async function initSchool(input: InitSchoolInput): Promise<{ schoolId: st
       .values({ code: input.code, name: input.name, province: input.province, commune: input.commune ?? null, address: input.address ?? null, isDemo: input.isDemo ?? false })
       .returning({ id: schools.id });
     const id = s!.id;
-    await tx.insert(schoolYears).values({ schoolId: id, ...input.schoolYear, isCurrent: true });
+    // Semester II usually starts in the second or third week of January [M]; the school corrects it in its settings.
+    const semester2StartsOn = input.schoolYear.semester2StartsOn ?? `${input.schoolYear.name.slice(5)}-01-12`;
+    await tx.insert(schoolYears).values({ schoolId: id, ...input.schoolYear, semester2StartsOn, isCurrent: true });
     await tx.insert(subjects).values(
       THPT_SUBJECTS.map((c) => ({
         schoolId: id,
