@@ -91,6 +91,16 @@ for (const kind of BACKENDS) {
       assert.deepEqual(actual, Object.keys(EXPECTED).sort());
     });
 
+    test('every API route is documented in the OpenAPI output', async () => {
+      const doc = (await client(t.app).request({ method: 'GET', url: '/api/openapi.json' })).json();
+      for (const key of Object.keys(EXPECTED)) {
+        const [method, pattern] = key.split(' ') as [string, string];
+        if (pattern === '/api/openapi.json' || pattern === '/api/health') continue;
+        const path = pattern.replace(/:(\w+)/g, '{$1}');
+        assert.ok(doc.paths[path]?.[method.toLowerCase()], `${key} missing from /api/openapi.json`);
+      }
+    });
+
     test('no session: only public routes answer other than 401', async () => {
       const anon = client(t.app);
       for (const [key, allowed] of Object.entries(EXPECTED)) {
