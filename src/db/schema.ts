@@ -50,6 +50,11 @@ export const schools = pgTable('schools', {
   /** Roles for which the school requires a TOTP second factor. */
   totpRequiredRoles: text('totp_required_roles').array().notNull().default(sql`'{}'::text[]`),
   isDemo: boolean('is_demo').notNull().default(false),
+  /** Identity fields every student must have before the record can be signed (data, per school). */
+  mandatoryStudentFields: text('mandatory_student_fields')
+    .array()
+    .notNull()
+    .default(sql`'{fullName,gender,birthDate,birthPlace,ethnicityCode,nationality,personalId,studentCode,address}'::text[]`),
   createdAt: createdAt(),
 });
 
@@ -229,6 +234,9 @@ export const students = pgTable(
     motherName: text('mother_name'),
     motherOccupation: text('mother_occupation'),
     policyStatus: text('policy_status'),
+    hometown: text('hometown'), // quê quán
+    guardianName: text('guardian_name'),
+    guardianOccupation: text('guardian_occupation'),
     createdAt: createdAt(),
   },
   (t) => [

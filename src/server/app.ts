@@ -19,6 +19,7 @@ import { registerAuthorization } from './authorize.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { gradeRoutes } from './routes/grade-routes.ts';
+import { studentRoutes } from './routes/student-routes.ts';
 import { MAX_UPLOAD_BYTES } from '../services/files/store-file.ts';
 import { schoolRoutes } from './routes/school-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
@@ -80,6 +81,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   schoolRoutes(app, { database: opts.database });
   userRoutes(app, { database: opts.database });
   gradeRoutes(app, { database: opts.database });
+  studentRoutes(app, { database: opts.database });
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true, db: opts.database.kind }));
 

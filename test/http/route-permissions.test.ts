@@ -64,6 +64,12 @@ const EXPECTED: Record<string, Allowed> = {
   'POST /api/cross-checks/:id/answer': ['subject_teacher'],
   'GET /api/subjects': [...STAFF, 'student', 'parent'],
   'PUT /api/subjects/:id': ['school_admin'],
+  'GET /api/students/:id': [...STAFF, 'student', 'parent'], // scoped: see grade-book / students tests
+  'PUT /api/students/:id': ['school_admin', 'homeroom_teacher'],
+  'GET /api/data-quality': STAFF,
+  'GET /api/data-quality.xlsx': STAFF,
+  'GET /api/school/student-fields': [...STAFF, 'student', 'parent'],
+  'PUT /api/school/student-fields': ['school_admin', 'principal'],
   'GET /api/admin/schools': ['system_admin'],
   'POST /api/admin/schools': ['system_admin'],
 };
@@ -83,7 +89,7 @@ for (const kind of BACKENDS) {
     const NO_SUCH = '00000000-0000-4000-8000-000000000000';
     const url = (pattern: string) =>
       pattern.replace(/:(\w+)/g, (_, name: string) =>
-        ({ classId: t.school.classId, userId: spareUserId, classSubjectId: t.school.classSubjectId, semester: '1', studentId: t.school.studentIds[0]!, sheetId: NO_SUCH, id: NO_SUCH })[name] ?? `:${name}`,
+        ({ classId: t.school.classId, userId: spareUserId, classSubjectId: t.school.classSubjectId, semester: '1', studentId: t.school.studentIds[0]!, sheetId: NO_SUCH, id: pattern.startsWith('/api/students/') ? t.school.studentIds[0]! : NO_SUCH })[name] ?? `:${name}`,
       );
 
     test('every API route is in the expected table, and every table entry is a route', () => {

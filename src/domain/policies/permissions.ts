@@ -33,6 +33,10 @@ export const PERMISSIONS = {
   'homeroom.manage': ['homeroom_teacher'],
   /** Record a student's exemption from a subject or its practical part (health reasons). */
   'exemptions.manage': LEADERSHIP,
+  /** Edit any student's identity data (the homeroom teacher edits their own class: canEditStudent). */
+  'students.edit_all': ['school_admin'],
+  /** Edit identity data at all (scoped). */
+  'students.edit': ['school_admin', 'homeroom_teacher'],
   /** Assign cross-checks between departments and see their coverage. */
   'crosscheck.assign': LEADERSHIP,
   /** Review the class-subjects assigned to one for cross-checking. */

@@ -1,0 +1,92 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { eq } from 'drizzle-orm';
+import writeXlsxFile from 'write-excel-file/node';
+import { z } from 'zod';
+import type { Database } from '../../db/client.ts';
+import { inSystem } from '../../db/scope.ts';
+import { schools } from '../../db/schema.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { isStudentField, STUDENT_FIELDS } from '../../domain/identity/student-record.ts';
+import { appendAudit } from '../../services/audit/append-audit.ts';
+import { dataQualityBoard } from '../../services/students/data-quality.ts';
+import { getStudentProfile, updateStudentProfile } from '../../services/students/student-profile.ts';
+import { requireAuth, requireSchool } from '../authorize.ts';
+import { langOf } from '../errors.ts';
+
+const uuid = z.string().uuid();
+
+function who(req: FastifyRequest) {
+  const a = requireAuth(req);
+  return { userId: a.user.id, label: a.user.displayName ? `${a.user.displayName} (${a.user.username})` : a.user.username };
+}
+
+export function studentRoutes(app: FastifyInstance, { database }: { database: Database }): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = database.db;
+  const ctx = (req: FastifyRequest) => ({ db, actor: requireAuth(req).actor, schoolId: requireSchool(req) });
+
+  r.get('/api/students/:id', { config: { access: 'school.read' }, schema: { tags: ['students'], params: z.object({ id: uuid }) } }, async (req) =>
+    getStudentProfile({ ...ctx(req), studentId: req.params.id }),
+  );
+
+  r.put(
+    '/api/students/:id',
+    {
+      config: { access: 'students.edit' },
+      schema: {
+        tags: ['students'],
+        summary: "Edit a student's identity data (normalised, checked, audited)",
+        params: z.object({ id: uuid }),
+        body: z.strictObject({ values: z.record(z.string(), z.string().max(1000).nullable()), reason: z.string().max(1000).optional() }),
+      },
+    },
+    async (req) => updateStudentProfile({ ...ctx(req), who: who(req), studentId: req.params.id, values: req.body.values, reason: req.body.reason, lang: langOf(req) }),
+  );
+
+  r.get('/api/data-quality', { config: { access: 'classes.read' }, schema: { tags: ['students'], querystring: z.object({ classId: uuid.optional() }) } }, async (req) =>
+    dataQualityBoard({ ...ctx(req), classId: req.query.classId }),
+  );
+
+  r.get('/api/data-quality.xlsx', { config: { access: 'classes.read' }, schema: { tags: ['students'], querystring: z.object({ classId: uuid.optional() }) } }, async (req, reply) => {
+    const board = await dataQualityBoard({ ...ctx(req), classId: req.query.classId });
+    const lang = langOf(req);
+    const head = (lang === 'vi' ? ['Lớp', 'Học sinh', 'Trường dữ liệu', 'Mức độ', 'Vấn đề', 'Giá trị', 'Người phụ trách'] : ['Class', 'Student', 'Field', 'Severity', 'Problem', 'Value', 'Responsible']).map((value) => ({ value, fontWeight: 'bold' as const }));
+    const rows = board.problems.map((p) => [
+      p.className,
+      p.studentName,
+      p.field === 'parents' ? (lang === 'vi' ? 'Cha mẹ / người giám hộ' : 'Parents / guardian') : STUDENT_FIELDS[p.field][lang],
+      p.severity === 'blocking' ? (lang === 'vi' ? 'Chặn ký' : 'Blocks signing') : lang === 'vi' ? 'Cảnh báo' : 'Warning',
+      p.message[lang],
+      p.value ?? '',
+      p.responsible ?? '',
+    ].map((value) => ({ value })));
+    const content = await writeXlsxFile([head, ...rows], { sheet: lang === 'vi' ? 'Chất lượng dữ liệu' : 'Data quality', columns: [{ width: 8 }, { width: 28 }, { width: 22 }, { width: 14 }, { width: 60 }, { width: 20 }, { width: 26 }] }).toBuffer();
+    return reply
+      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="data-quality.xlsx"`)
+      .send(content);
+  });
+
+  r.get('/api/school/student-fields', { config: { access: 'school.read' }, schema: { tags: ['students'] } }, async (req) => {
+    const [s] = await db.select({ f: schools.mandatoryStudentFields }).from(schools).where(eq(schools.id, requireSchool(req)));
+    return { mandatory: s?.f ?? [], fields: STUDENT_FIELDS };
+  });
+
+  r.put(
+    '/api/school/student-fields',
+    { config: { access: 'school.configure' }, schema: { tags: ['students'], summary: 'Which identity fields every student must have', body: z.strictObject({ mandatory: z.array(z.string()).max(40) }) } },
+    async (req) => {
+      const bad = req.body.mandatory.filter((f) => !isStudentField(f));
+      if (bad.length) throw new DomainError('validation', { summary: `mandatory: ${bad.join(', ')}` }, bad.map((f) => ({ path: 'mandatory', message: `Không có trường "${f}".` })));
+      const schoolId = requireSchool(req);
+      const mandatory = [...new Set(['fullName', 'gender', 'birthDate', ...req.body.mandatory])];
+      await inSystem(db, async (tx) => {
+        const [before] = await tx.select({ f: schools.mandatoryStudentFields }).from(schools).where(eq(schools.id, schoolId));
+        await tx.update(schools).set({ mandatoryStudentFields: mandatory }).where(eq(schools.id, schoolId));
+        await appendAudit(tx, { actor: who(req), schoolId, action: 'school.student_fields_changed', targetType: 'school', targetId: schoolId, before: { mandatory: before?.f }, after: { mandatory } });
+      });
+      return { mandatory };
+    },
+  );
+}

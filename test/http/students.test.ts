@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { DEFAULT_MANDATORY_FIELDS } from '../../src/domain/identity/student-record.ts';
+import { BACKENDS } from '../helpers/db.ts';
+import { sessionFor, startTestApp, type Client, type TestApp } from '../helpers/app.ts';
+
+for (const kind of BACKENDS) {
+  describe(`student identity data and the data-quality board (${kind})`, () => {
+    let t: TestApp;
+    let homeroom: Client;
+    before(async () => {
+      t = await startTestApp(kind);
+      homeroom = await sessionFor(t, t.school.users.homeroom_teacher.id, t.school.schoolId);
+    });
+    after(() => t.close());
+
+    test('a new school requires the default identity fields (the list is data)', async () => {
+      const res = (await homeroom.request({ method: 'GET', url: '/api/school/student-fields' })).json();
+      assert.deepEqual(res.mandatory, [...DEFAULT_MANDATORY_FIELDS]);
+    });
+
+    test('who may read a profile: the class’s teachers, leadership, the student and their parent — nobody else', async () => {
+      const [a] = t.school.studentIds;
+      const d = t.school.studentIds[3]; // in 10A2
+      const cases: Array<[keyof typeof t.school.users, string, number]> = [
+        ['homeroom_teacher', a!, 200],
+        ['homeroom_teacher', d!, 403],
+        ['subject_teacher', a!, 200],
+        ['parent', a!, 200],
+        ['parent', d!, 403],
+        ['student', d!, 403],
+        ['principal', d!, 200],
+      ];
+      for (const [role, id, status] of cases) {
+        const c = await sessionFor(t, t.school.users[role].id, t.school.schoolId);
+        assert.equal((await c.request({ method: 'GET', url: `/api/students/${id}` })).statusCode, status, `${role}`);
+      }
+      assert.equal((await homeroom.request({ method: 'GET', url: `/api/students/${t.other.studentIds[0]}` })).statusCode, 404, 'another school’s student does not exist here');
+    });
+
+    test('the homeroom teacher fixes values as people write them; they are normalised, checked and audited', async () => {
+      const id = t.school.studentIds[0]!;
+      const res = await homeroom.request({
+        method: 'PUT',
+        url: `/api/students/${id}`,
+        payload: {
+          values: { fullName: 'nguyễn   văn  an', birthDate: '05/03/2010', ethnicityCode: 'Mường', birthPlace: 'Xã Hậu Lộc, Thanh Hóa', nationality: 'Việt Nam', address: 'Thôn 3, Xã Hậu Lộc', fatherName: 'NGUYỄN VĂN BÌNH', personalId: '038 210 123 456' },
+          reason: 'Đối chiếu giấy khai sinh',
+        },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      const p = res.json();
+      assert.equal(p.fields.fullName, 'Nguyễn Văn An');
+      assert.equal(p.fields.birthDate, '2010-03-05');
+      assert.equal(p.fields.ethnicityCode, '06');
+      assert.equal(p.fields.fatherName, 'Nguyễn Văn Bình');
+      assert.equal(p.fields.personalId, '038210123456');
+      assert.deepEqual(p.problems.filter((x: { severity: string }) => x.severity === 'blocking').map((x: { field: string }) => x.field), ['studentCode'], 'the factory’s student code is not 10 digits');
+      const audit = await t.database.query<{ before: Record<string, string>; after: Record<string, string> }>(`select before, after from audit_log where action = 'student.updated' and target_id = $1`, [id]);
+      assert.equal(audit.length, 1);
+      assert.equal('fullName' in audit[0]!.before, false, 'the name was already clean: not a change');
+      assert.equal(audit[0]!.before.fatherName, null);
+      assert.equal(audit[0]!.after.fatherName, 'Nguyễn Văn Bình');
+      assert.equal(audit[0]!.after.reason, 'Đối chiếu giấy khai sinh');
+    });
+
+    test('bad values are refused whole, naming each field; nothing changes', async () => {
+      const id = t.school.studentIds[1]!;
+      const res = await homeroom.request({ method: 'PUT', url: `/api/students/${id}`, payload: { values: { birthDate: '31/02/2010', ethnicityCode: 'Martian', gender: 'x', shoeSize: '40', birthPlace: 'Hà Nội' } } });
+      assert.equal(res.statusCode, 400);
+      assert.deepEqual(res.json().error.details.map((d: { path: string }) => d.path).sort(), ['birthDate', 'ethnicityCode', 'gender', 'shoeSize']);
+      const p = (await homeroom.request({ method: 'GET', url: `/api/students/${id}` })).json();
+      assert.equal(p.fields.birthPlace, null);
+    });
+
+    test('a personal ID already used by another student is a clear conflict', async () => {
+      const res = await homeroom.request({ method: 'PUT', url: `/api/students/${t.school.studentIds[1]}`, payload: { values: { personalId: '038210123456' } } });
+      assert.equal(res.statusCode, 409);
+    });
+
+    test('only the class’s homeroom teacher or the IT officer edits', async () => {
+      const teacher = await sessionFor(t, t.school.users.subject_teacher.id, t.school.schoolId);
+      assert.equal((await teacher.request({ method: 'PUT', url: `/api/students/${t.school.studentIds[0]}`, payload: { values: { phone: '0912345678' } } })).statusCode, 403);
+      assert.equal((await homeroom.request({ method: 'PUT', url: `/api/students/${t.school.studentIds[3]}`, payload: { values: { phone: '0912345678' } } })).statusCode, 403, 'not their class');
+      const admin = await sessionFor(t, t.school.users.school_admin.id, t.school.schoolId);
+      assert.equal((await admin.request({ method: 'PUT', url: `/api/students/${t.school.studentIds[3]}`, payload: { values: { phone: '0912345678' } } })).statusCode, 200);
+    });
+
+    test('the board counts clean students per class and lists each problem with who is responsible', async () => {
+      const principal = await sessionFor(t, t.school.users.principal.id, t.school.schoolId);
+      const before = (await principal.request({ method: 'GET', url: '/api/data-quality' })).json();
+      assert.equal(before.totals.students, 4);
+      assert.equal(before.totals.clean, 0);
+      const c10a1 = before.classes.find((c: { className: string }) => c.className === '10A1');
+      assert.equal(c10a1.homeroomTeacher, 'Giáo viên chủ nhiệm');
+      assert.ok(before.problems.every((p: { responsible: string | null; className: string }) => p.className !== '10A1' || p.responsible === 'Giáo viên chủ nhiệm'));
+
+      await homeroom.request({ method: 'PUT', url: `/api/students/${t.school.studentIds[0]}`, payload: { values: { studentCode: '3812345678' } } });
+      const after = (await principal.request({ method: 'GET', url: '/api/data-quality' })).json();
+      assert.equal(after.totals.clean, 1);
+      assert.equal(after.classes.find((c: { className: string }) => c.className === '10A1').percentClean, 33.3);
+
+      const mine = (await homeroom.request({ method: 'GET', url: '/api/data-quality' })).json();
+      assert.deepEqual(mine.classes.map((c: { className: string }) => c.className), ['10A1'], 'a homeroom teacher sees their class');
+      const xlsx = await principal.request({ method: 'GET', url: '/api/data-quality.xlsx' });
+      assert.equal(xlsx.rawPayload.subarray(0, 2).toString(), 'PK');
+    });
+
+    test('the school chooses its mandatory fields; unknown names are refused', async () => {
+      const admin = await sessionFor(t, t.school.users.school_admin.id, t.school.schoolId);
+      assert.equal((await admin.request({ method: 'PUT', url: '/api/school/student-fields', payload: { mandatory: ['hometown', 'nope'] } })).statusCode, 400);
+      const ok = await admin.request({ method: 'PUT', url: '/api/school/student-fields', payload: { mandatory: ['personalId', 'hometown'] } });
+      assert.deepEqual(ok.json().mandatory, ['fullName', 'gender', 'birthDate', 'personalId', 'hometown']);
+      const p = (await homeroom.request({ method: 'GET', url: `/api/students/${t.school.studentIds[0]}` })).json();
+      assert.deepEqual(p.problems.filter((x: { severity: string }) => x.severity === 'blocking').map((x: { field: string }) => x.field), ['hometown']);
+    });
+  });
+}
