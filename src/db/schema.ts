@@ -256,10 +256,16 @@ export const enrolments = pgTable(
     classId: uuid('class_id').notNull().references(() => classes.id),
     enrolledOn: date('enrolled_on'),
     leftOn: date('left_on'),
+    /** active | moved (to another class) | transferred_out | dropped_out | graduated */
     status: text('status').notNull().default('active'),
+    /** How the student came: new (tuyển mới), transfer_in (chuyển đến), moved (from another class). */
+    joinedAs: text('joined_as').notNull().default('new'),
+    /** Where from / where to, and why (e.g. the receiving school, the decision number). */
+    note: text('note'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('enrolments_year').on(t.studentId, t.schoolYearId), index('enrolments_class').on(t.classId)],
+  // One active class per student and year; ended enrolments stay as the class history.
+  (t) => [uniqueIndex('enrolments_active').on(t.studentId, t.schoolYearId).where(sql`${t.status} = 'active'`), index('enrolments_class').on(t.classId)],
 );
 
 /**

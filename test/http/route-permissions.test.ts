@@ -66,6 +66,9 @@ const EXPECTED: Record<string, Allowed> = {
   'PUT /api/subjects/:id': ['school_admin'],
   'GET /api/students/:id': [...STAFF, 'student', 'parent'], // scoped: see grade-book / students tests
   'PUT /api/students/:id': ['school_admin', 'homeroom_teacher'],
+  'POST /api/students': ['school_admin', 'principal', 'vice_principal'],
+  'POST /api/students/:id/move': ['school_admin', 'principal', 'vice_principal'],
+  'POST /api/students/:id/leave': ['school_admin', 'principal', 'vice_principal'],
   'GET /api/data-quality': STAFF,
   'GET /api/data-quality.xlsx': STAFF,
   'GET /api/school/student-fields': [...STAFF, 'student', 'parent'],

@@ -116,3 +116,62 @@ for (const kind of BACKENDS) {
     });
   });
 }
+
+for (const kind of BACKENDS) {
+  describe(`student lifecycle (${kind})`, () => {
+    let t: TestApp;
+    let admin: Client;
+    before(async () => {
+      t = await startTestApp(kind);
+      admin = await sessionFor(t, t.school.users.school_admin.id, t.school.schoolId);
+    });
+    after(() => t.close());
+
+    test('enrol a transferred-in student, move them to another class, then transfer them out — dated, audited, history kept', async () => {
+      const enrol = await admin.request({
+        method: 'POST',
+        url: '/api/students',
+        payload: { classId: t.school.classId, on: '15/10/2025', joinedAs: 'transfer_in', note: 'Từ Trường THPT Hậu Lộc II', values: { fullName: 'hoàng thị  mai', gender: 'Nữ', birthDate: '02/02/2010', studentCode: '3800000099' } },
+      });
+      assert.equal(enrol.statusCode, 201, enrol.body);
+      const id = enrol.json().id;
+      assert.equal(enrol.json().fields.fullName, 'Hoàng Thị Mai');
+      assert.equal(enrol.json().className, '10A1');
+
+      const sameClass = await admin.request({ method: 'POST', url: `/api/students/${id}/move`, payload: { toClassId: t.school.classId, on: '01/11/2025', reason: 'Thử' } });
+      assert.equal(sameClass.statusCode, 400);
+      const moved = await admin.request({ method: 'POST', url: `/api/students/${id}/move`, payload: { toClassId: t.school.otherClassId, on: '01/11/2025', reason: 'Theo nguyện vọng tổ hợp môn' } });
+      assert.equal(moved.statusCode, 200, moved.body);
+      assert.equal(moved.json().className, '10A2');
+      const roster = (await admin.request({ method: 'GET', url: `/api/classes/${t.school.classId}/students` })).json().students.map((s: { id: string }) => s.id);
+      assert.equal(roster.includes(id), false, 'no longer in 10A1');
+
+      const graduate = await admin.request({ method: 'POST', url: `/api/students/${id}/leave`, payload: { kind: 'graduated', on: '01/12/2025', reason: 'x'.repeat(5) } });
+      assert.equal(graduate.statusCode, 400, 'a grade-10 student does not graduate');
+      const out = await admin.request({ method: 'POST', url: `/api/students/${id}/leave`, payload: { kind: 'transferred_out', on: '01/12/2025', reason: 'Chuyển đến Trường THPT Chuyên Lam Sơn' } });
+      assert.equal(out.statusCode, 200, out.body);
+      assert.equal(out.json().className, null);
+      assert.deepEqual(
+        out.json().history.map((h: { className: string; status: string; enrolledOn: string; leftOn: string | null }) => [h.className, h.status, h.enrolledOn, h.leftOn]),
+        [['10A1', 'moved', '2025-10-15', '2025-11-01'], ['10A2', 'transferred_out', '2025-11-01', '2025-12-01']],
+      );
+      const again = await admin.request({ method: 'POST', url: `/api/students/${id}/leave`, payload: { kind: 'dropped_out', on: '02/12/2025', reason: 'Thử lại' } });
+      assert.equal(again.statusCode, 404, 'no active enrolment left');
+      const actions = (await t.database.query<{ action: string }>(`select action from audit_log where target_id = $1 order by id`, [id])).map((r) => r.action);
+      assert.deepEqual(actions, ['student.transferred_in', 'student.moved', 'student.transferred_out']);
+      const n = await t.database.query<{ n: number }>('select count(*)::int as n from students where id = $1', [id]);
+      assert.equal(n[0]!.n, 1, 'never deleted');
+    });
+
+    test('enrolling needs name, gender and birth date, a date inside the school year, and a free student code', async () => {
+      const missing = await admin.request({ method: 'POST', url: '/api/students', payload: { classId: t.school.classId, on: '15/10/2025', joinedAs: 'new', values: { fullName: 'A' } } });
+      assert.equal(missing.statusCode, 400);
+      const outside = await admin.request({ method: 'POST', url: '/api/students', payload: { classId: t.school.classId, on: '15/10/2024', joinedAs: 'new', values: { fullName: 'Lê Văn Tám', gender: 'Nam', birthDate: '01/01/2010' } } });
+      assert.equal(outside.statusCode, 400);
+      const dup = await admin.request({ method: 'POST', url: '/api/students', payload: { classId: t.school.classId, on: '15/10/2025', joinedAs: 'new', values: { fullName: 'Lê Văn Tám', gender: 'Nam', birthDate: '01/01/2010', studentCode: '3800000099' } } });
+      assert.equal(dup.statusCode, 409);
+      const teacher = await sessionFor(t, t.school.users.homeroom_teacher.id, t.school.schoolId);
+      assert.equal((await teacher.request({ method: 'POST', url: '/api/students', payload: { classId: t.school.classId, on: '15/10/2025', joinedAs: 'new', values: {} } })).statusCode, 403);
+    });
+  });
+}

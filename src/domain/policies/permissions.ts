@@ -37,6 +37,8 @@ export const PERMISSIONS = {
   'students.edit_all': ['school_admin'],
   /** Edit identity data at all (scoped). */
   'students.edit': ['school_admin', 'homeroom_teacher'],
+  /** Enrol, move between classes, transfer, drop out, graduate. */
+  'students.enrol': ['school_admin', ...LEADERSHIP],
   /** Assign cross-checks between departments and see their coverage. */
   'crosscheck.assign': LEADERSHIP,
   /** Review the class-subjects assigned to one for cross-checking. */
@@ -101,5 +103,6 @@ export function isHomeroomOf(actor: ActorScope, classId: string): boolean {
 /** Reading a student's own record: the student, their parent, or staff who may read the class. */
 export function canReadStudentRecord(actor: ActorScope, studentId: string, classId: string | null): boolean {
   if (actor.studentIds.has(studentId)) return true;
-  return classId !== null && canReadClass(actor, classId);
+  // A student who has left has no current class: whole-school readers still see the record.
+  return classId !== null ? canReadClass(actor, classId) : hasPermission(actor.roles, 'classes.read_all');
 }

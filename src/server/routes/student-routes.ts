@@ -11,6 +11,7 @@ import { isStudentField, STUDENT_FIELDS } from '../../domain/identity/student-re
 import { appendAudit } from '../../services/audit/append-audit.ts';
 import { dataQualityBoard } from '../../services/students/data-quality.ts';
 import { getStudentProfile, updateStudentProfile } from '../../services/students/student-profile.ts';
+import { enrolStudent, leaveSchool, moveStudent } from '../../services/students/lifecycle.ts';
 import { requireAuth, requireSchool } from '../authorize.ts';
 import { langOf } from '../errors.ts';
 
@@ -42,6 +43,40 @@ export function studentRoutes(app: FastifyInstance, { database }: { database: Da
       },
     },
     async (req) => updateStudentProfile({ ...ctx(req), who: who(req), studentId: req.params.id, values: req.body.values, reason: req.body.reason, lang: langOf(req) }),
+  );
+
+  r.post(
+    '/api/students',
+    {
+      config: { access: 'students.enrol' },
+      schema: {
+        tags: ['students'],
+        summary: 'Enrol a new student or one transferred in',
+        body: z.strictObject({ classId: uuid, on: z.string().max(20), joinedAs: z.enum(['new', 'transfer_in']), note: z.string().max(1000).optional(), values: z.record(z.string(), z.string().max(1000).nullable()) }),
+      },
+    },
+    async (req, reply) => reply.status(201).send(await enrolStudent({ ...ctx(req), who: who(req), ...req.body, lang: langOf(req) })),
+  );
+
+  r.post(
+    '/api/students/:id/move',
+    { config: { access: 'students.enrol' }, schema: { tags: ['students'], params: z.object({ id: uuid }), body: z.strictObject({ toClassId: uuid, on: z.string().max(20), reason: z.string().min(3).max(1000) }) } },
+    async (req) => {
+      await moveStudent({ db, who: who(req), schoolId: requireSchool(req), studentId: req.params.id, ...req.body, lang: langOf(req) });
+      return getStudentProfile({ ...ctx(req), studentId: req.params.id });
+    },
+  );
+
+  r.post(
+    '/api/students/:id/leave',
+    {
+      config: { access: 'students.enrol' },
+      schema: { tags: ['students'], params: z.object({ id: uuid }), body: z.strictObject({ kind: z.enum(['transferred_out', 'dropped_out', 'graduated']), on: z.string().max(20), reason: z.string().min(3).max(1000) }) },
+    },
+    async (req) => {
+      await leaveSchool({ db, who: who(req), schoolId: requireSchool(req), studentId: req.params.id, ...req.body, lang: langOf(req) });
+      return getStudentProfile({ ...ctx(req), studentId: req.params.id });
+    },
   );
 
   r.get('/api/data-quality', { config: { access: 'classes.read' }, schema: { tags: ['students'], querystring: z.object({ classId: uuid.optional() }) } }, async (req) =>

@@ -15,6 +15,7 @@ import { normalizePersonName } from '../../domain/identity/names.ts';
 import { checkStudentRecord, isStudentField, STUDENT_FIELDS, type RecordProblem, type StudentField } from '../../domain/identity/student-record.ts';
 import { canReadStudentRecord, hasPermission, isHomeroomOf, type ActorScope } from '../../domain/policies/permissions.ts';
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
+import { classHistory } from './lifecycle.ts';
 
 export const PROFILE_FIELDS = Object.keys(STUDENT_FIELDS) as StudentField[];
 const NAME_FIELDS = new Set<StudentField>(['fullName', 'fatherName', 'motherName', 'guardianName']);
@@ -43,6 +44,8 @@ async function currentClass(tx: Tx, studentId: string) {
 
 export interface StudentProfile {
   id: string;
+  /** Classes over time (the ended enrolments are the history). */
+  history: Awaited<ReturnType<typeof classHistory>>;
   className: string | null;
   classId: string | null;
   fields: Record<StudentField, string | null>;
@@ -61,6 +64,7 @@ export async function getStudentProfile(opts: { db: Db; actor: ActorScope; schoo
     const fields = factsOf(s);
     return {
       id: s.id,
+      history: await classHistory(tx, s.id),
       className: cls?.className ?? null,
       classId: cls?.classId ?? null,
       fields,
