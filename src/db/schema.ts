@@ -364,7 +364,8 @@ export const files = pgTable(
     uploadedBy: uuid('uploaded_by'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('files_sha').on(t.schoolId, t.sha256)],
+  // Deduplicated per uploader: the same bytes from two people are two files (names and access differ).
+  (t) => [uniqueIndex('files_sha_uploader').on(t.schoolId, t.sha256, t.uploadedBy)],
 );
 
 /** A request to change locked values or reopen a locked sheet; the principal decides. */

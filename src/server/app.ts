@@ -16,6 +16,7 @@ import { jsonSchemaTransform, validatorCompiler, serializerCompiler } from 'fast
 import type { Database } from '../db/client.ts';
 import { DomainError } from '../domain/errors.ts';
 import { registerAuthorization } from './authorize.ts';
+import { registerInputGuard } from './input-guard.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { gradeRoutes } from './routes/grade-routes.ts';
@@ -76,6 +77,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   registerAuthorization(app, opts.database);
+  registerInputGuard(app);
 
   authRoutes(app, { database: opts.database, secureCookies: opts.secureCookies ?? false, loginRateLimit: { max: limits.login, timeWindow: 60_000 } });
   schoolRoutes(app, { database: opts.database });

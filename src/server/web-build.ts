@@ -20,7 +20,8 @@ export function webIsStale(): boolean {
   const index = join(ROOT, 'dist/web/index.html');
   if (!existsSync(index)) return true;
   const built = statSync(index).mtimeMs;
-  const sources = [join(ROOT, 'src/web'), join(ROOT, 'vite.config.ts'), join(ROOT, 'src/server/api-types.ts'), join(ROOT, 'src/domain/policies/roles.ts')].filter(existsSync);
+  // The web bundle imports the API types and pure domain helpers as well as its own folder.
+  const sources = [join(ROOT, 'src/web'), join(ROOT, 'vite.config.ts'), join(ROOT, 'src/server/api-types.ts'), join(ROOT, 'src/domain')].filter(existsSync);
   return sources.some((s) => newest(s) > built);
 }
 

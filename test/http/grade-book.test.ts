@@ -252,24 +252,28 @@ for (const kind of BACKENDS) {
       assert.equal(JSON.stringify(view).includes('rank'), false);
     });
 
-    test('an exempt student needs no marks in that subject, and the exemption is listed', async () => {
-      const sheet2 = (await teacher.request({ method: 'GET', url: `/api/grade-sheets/${t.school.classSubjectId}/2` })).json();
-      assert.equal(sheet2.rows[2].missing.length, 6);
-      const bad = await teacher.request({ method: 'POST', url: '/api/exemptions', payload: { studentId: studentIds[2], classSubjectId: t.school.classSubjectId, kind: 'whole_subject', semesters: [2], reason: 'Giấy xác nhận của bệnh viện' } });
+    test('an exempt student needs no marks and does not block submitting; exemptions cannot change a locked sheet', async () => {
+      // Sheet I is open again (approved unlock); sheet II is past its deadline.
+      const bad = await teacher.request({ method: 'POST', url: '/api/exemptions', payload: { studentId: studentIds[2], classSubjectId: t.school.classSubjectId, kind: 'whole_subject', semesters: [1], reason: 'Giấy xác nhận của bệnh viện' } });
       assert.equal(bad.statusCode, 403);
-      const gdtc = await principal.request({ method: 'POST', url: '/api/exemptions', payload: { studentId: studentIds[2], classSubjectId: t.school.classSubjectId, kind: 'practical_part', semesters: [2], reason: 'Giấy xác nhận của bệnh viện' } });
+      const gdtc = await principal.request({ method: 'POST', url: '/api/exemptions', payload: { studentId: studentIds[2], classSubjectId: t.school.classSubjectId, kind: 'practical_part', semesters: [1], reason: 'Giấy xác nhận của bệnh viện' } });
       assert.equal(gdtc.statusCode, 400, 'practical-part exemption is for GDTC only');
-      const ok = await principal.request({ method: 'POST', url: '/api/exemptions', payload: { studentId: studentIds[2], classSubjectId: t.school.classSubjectId, kind: 'whole_subject', semesters: [2], reason: 'Giấy xác nhận của bệnh viện' } });
+      const locked = await principal.request({ method: 'POST', url: '/api/exemptions', payload: { studentId: studentIds[2], classSubjectId: t.school.classSubjectId, kind: 'whole_subject', semesters: [2], reason: 'Giấy xác nhận của bệnh viện' } });
+      assert.equal(locked.statusCode, 423, 'semester II is locked by its deadline');
+      const ok = await principal.request({ method: 'POST', url: '/api/exemptions', payload: { studentId: studentIds[2], classSubjectId: t.school.classSubjectId, kind: 'whole_subject', semesters: [1], reason: 'Giấy xác nhận của bệnh viện' } });
       assert.equal(ok.statusCode, 201, ok.body);
-      const after = (await teacher.request({ method: 'GET', url: `/api/grade-sheets/${t.school.classSubjectId}/2` })).json();
-      assert.equal(after.rows[2].exempt, 'whole_subject');
-      assert.deepEqual(after.rows[2].missing, []);
-      const s1 = (await get()).rows[2];
-      assert.equal(s1.exempt, null, 'semester I is not exempt');
+      const sheet = await get();
+      assert.equal(sheet.rows[2].exempt, 'whole_subject');
+      assert.equal(sheet.rows[2].average, null);
+      assert.deepEqual(sheet.rows[2].missing, []);
+      // Clear the exempt student's old marks: the sheet is still complete and can be submitted.
+      const clear = [['regular', 0], ['regular', 1], ['regular', 2], ['regular', 3], ['midterm', 0], ['final', 0]].map(([field, index]) => ({ studentId: studentIds[2], field, index, value: null }));
+      assert.equal((await save(clear)).statusCode, 200);
+      const submitted = await teacher.request({ method: 'POST', url: `/api/grade-sheets/${sheetId}/submit`, payload: {} });
+      assert.equal(submitted.statusCode, 200, submitted.body);
       const list = (await principal.request({ method: 'GET', url: `/api/classes/${t.school.classId}/exemptions` })).json().exemptions;
       assert.equal(list.length, 1);
-      assert.equal((await principal.request({ method: 'DELETE', url: `/api/exemptions/${list[0].id}` })).statusCode, 204);
-      assert.equal((await teacher.request({ method: 'GET', url: `/api/grade-sheets/${t.school.classSubjectId}/2` })).json().rows[2].exempt, null);
+      assert.equal((await principal.request({ method: 'DELETE', url: `/api/exemptions/${list[0].id}` })).statusCode, 423, 'removing it would make a submitted sheet incomplete');
     });
 
     test('cross-check: assigned to a head of another department, reviewed, answered', async () => {
@@ -300,6 +304,10 @@ for (const kind of BACKENDS) {
       const toan = list.find((s: { code: string }) => s.code === 'TOAN');
       const res = await admin.request({ method: 'PUT', url: `/api/subjects/${toan.id}`, payload: { ministryCode: 'TO01', periodsPerYear: 105 } });
       assert.equal(res.json().ministryCode, 'TO01');
+      const rules = await admin.request({ method: 'PUT', url: `/api/subjects/${toan.id}`, payload: { periodsPerYear: 70 } });
+      assert.equal(rules.statusCode, 400, 'marks exist: changing the periods would change recorded averages');
+      const form = await admin.request({ method: 'PUT', url: `/api/subjects/${toan.id}`, payload: { assessment: 'comment' } });
+      assert.equal(form.statusCode, 400);
       const audit = await t.database.query<{ action: string }>(`select action from audit_log where target_id = $1`, [toan.id]);
       assert.deepEqual(audit.map((a) => a.action), ['subject.updated']);
     });

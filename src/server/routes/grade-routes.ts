@@ -130,7 +130,7 @@ export function gradeRoutes(app: FastifyInstance, { database }: { database: Data
   });
 
   r.get('/api/files/:id', { config: { access: 'grades.read' }, schema: { tags: ['files'], params: z.object({ id: uuid }) } }, async (req, reply) => {
-    const f = await readFile({ db, schoolId: requireSchool(req), fileId: req.params.id });
+    const f = await readFile({ ...ctx(req), fileId: req.params.id });
     return reply
       .header('content-type', f.mime)
       .header('content-disposition', `attachment; filename="file"; filename*=UTF-8''${encodeURIComponent(f.name)}`)

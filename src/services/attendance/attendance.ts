@@ -89,8 +89,13 @@ export async function saveAttendanceDay(opts: {
       const before = old ? (old.excused ? 'excused' : 'unexcused') : 'present';
       if (before === e.status) continue;
       if (e.status === 'present') await tx.delete(attendance).where(where);
-      else if (old) await tx.update(attendance).set({ excused: e.status === 'excused', recordedBy: opts.who.userId, updatedAt: new Date() }).where(where);
-      else await tx.insert(attendance).values({ schoolId: opts.schoolId, studentId: e.studentId, schoolYearId: cls.schoolYearId, on: opts.date, session: e.session, excused: e.status === 'excused', recordedBy: opts.who.userId });
+      else {
+        const excused = e.status === 'excused';
+        await tx
+          .insert(attendance)
+          .values({ schoolId: opts.schoolId, studentId: e.studentId, schoolYearId: cls.schoolYearId, on: opts.date, session: e.session, excused, recordedBy: opts.who.userId })
+          .onConflictDoUpdate({ target: [attendance.studentId, attendance.on, attendance.session], set: { excused, recordedBy: opts.who.userId, updatedAt: new Date() } });
+      }
       changes.push({ studentId: e.studentId, session: e.session, old: before, new: e.status });
     }
     if (changes.length) {

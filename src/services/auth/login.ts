@@ -4,7 +4,7 @@
  * on an account with TOTP needs the code as well. A new session is created on every
  * sign-in (never reusing an earlier session id: no session fixation).
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { inSystem } from '../../db/scope.ts';
 import { roleGrants, users } from '../../db/schema.ts';
@@ -76,10 +76,16 @@ export async function login(input: LoginInput): Promise<{ token: string; session
   if (user.disabledAt) throw new DomainError('auth.disabled');
 
   return inSystem(input.db, async (tx) => {
-    await tx
-      .update(users)
-      .set({ failedLogins: 0, lockedUntil: null, ...(totpStep !== null ? { totpLastStep: totpStep } : {}) })
-      .where(eq(users.id, user.id));
+    await tx.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
+    if (totpStep !== null) {
+      // Two sign-ins racing with one code: only the first moves the step forward.
+      const took = await tx
+        .update(users)
+        .set({ totpLastStep: totpStep })
+        .where(and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, totpStep))))
+        .returning({ id: users.id });
+      if (!took.length) throw new DomainError('auth.totp_invalid');
+    }
     const schools = await tx.selectDistinct({ schoolId: roleGrants.schoolId }).from(roleGrants).where(eq(roleGrants.userId, user.id));
     const schoolIds = schools.map((s) => s.schoolId).filter((s): s is string => !!s);
     // One school: work in it. Several: the first (the person can switch). None: system roles only.

@@ -21,8 +21,13 @@ export async function checkTotp(secret: string, code: string, lastStep: number |
   return r.valid && 'timeStep' in r ? r.timeStep : null;
 }
 
-/** Starts set-up: a new pending secret (not active until confirmed with a code). */
-export async function setupTotp(opts: { db: Db; userId: string }): Promise<{ secret: string; otpauthUrl: string }> {
+/**
+ * Starts set-up: a new pending secret (not active until confirmed with a code). Replacing an
+ * active second factor needs the password, so a stolen session cannot re-bind it.
+ */
+export async function setupTotp(opts: { db: Db; userId: string; password?: string | undefined }): Promise<{ secret: string; otpauthUrl: string }> {
+  const [current] = await opts.db.select({ enabled: users.totpEnabled, hash: users.passwordHash }).from(users).where(eq(users.id, opts.userId));
+  if (current?.enabled && !(opts.password && (await verifyPassword(current.hash, opts.password)))) throw new DomainError('auth.invalid_credentials');
   const secret = generateSecret();
   const [u] = await opts.db.update(users).set({ totpPendingSecret: secret }).where(eq(users.id, opts.userId)).returning({ username: users.username });
   if (!u) throw new DomainError('not_found', { what: 'user' });

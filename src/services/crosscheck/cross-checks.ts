@@ -3,7 +3,7 @@
  * subject departments"): leadership assigns each class-subject to a department head of
  * another department; the reviewer marks it checked or issue found; the teacher answers.
  */
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { inSchool, inSystem, type Tx } from '../../db/scope.ts';
 import { classes, classSubjects, crossChecks, roleGrants, schoolYears, staff, subjects } from '../../db/schema.ts';
@@ -108,7 +108,7 @@ export async function reviewCrossCheck(opts: { db: Db; actor: ActorScope; who: A
 
 export async function answerCrossCheck(opts: { db: Db; actor: ActorScope; who: Actor; schoolId: string; id: string; answer: string }) {
   return inSchool(opts.db, opts.schoolId, async (tx) => {
-    const [c] = await tx.select().from(crossChecks).where(and(eq(crossChecks.id, opts.id), ne(crossChecks.status, 'assigned')));
+    const [c] = await tx.select().from(crossChecks).where(and(eq(crossChecks.id, opts.id), eq(crossChecks.status, 'issue_found')));
     if (!c) throw new DomainError('not_found', { what: 'kiểm tra chéo / cross-check' });
     if (!canTeachClassSubject(opts.actor, c.classSubjectId)) throw new DomainError('forbidden');
     const answer = opts.answer.normalize('NFC').trim();

@@ -5,11 +5,20 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { inSchool } from '../../db/scope.ts';
+import { inSchool, type Tx } from '../../db/scope.ts';
+import { loadSheetByClassSubject } from '../grades/sheet-context.ts';
 import { classSubjects, classes, enrolments, exemptions, students, subjects } from '../../db/schema.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { canReadClass, hasPermission, type ActorScope } from '../../domain/policies/permissions.ts';
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
+
+/** An exemption changes what a sheet requires: not on a locked sheet (that needs an unlock request first). */
+async function assertSheetsOpen(tx: Tx, classSubjectId: string, semesters: number[]): Promise<void> {
+  for (const semester of semesters) {
+    const ctx = await loadSheetByClassSubject(tx, classSubjectId, semester === 1 ? 1 : 2);
+    if (ctx.lock.locked) throw new DomainError('grade.locked', { reason: `HK${semester}: ${ctx.lock.reason}` });
+  }
+}
 
 export async function listExemptions(opts: { db: Db; actor: ActorScope; schoolId: string; classId: string }) {
   if (!canReadClass(opts.actor, opts.classId)) throw new DomainError('forbidden');
@@ -63,6 +72,7 @@ export async function setExemption(opts: {
     const [enr] = await tx.select({ id: enrolments.id }).from(enrolments).innerJoin(classes, eq(classes.id, enrolments.classId)).where(and(eq(enrolments.studentId, opts.studentId), eq(enrolments.classId, cs.classId)));
     if (!enr) throw new DomainError('not_found', { what: 'học sinh trong lớp / student in class' });
     const [old] = await tx.select().from(exemptions).where(and(eq(exemptions.studentId, opts.studentId), eq(exemptions.classSubjectId, opts.classSubjectId)));
+    await assertSheetsOpen(tx, opts.classSubjectId, [...new Set([...semesters, ...((old?.semesters ?? []) as number[])])]);
     const values = { kind: opts.kind, semesters, reason, decidedByLabel: opts.who.label };
     const [row] = old
       ? await tx.update(exemptions).set(values).where(eq(exemptions.id, old.id)).returning()
@@ -83,8 +93,11 @@ export async function setExemption(opts: {
 export async function removeExemption(opts: { db: Db; actor: ActorScope; who: Actor; schoolId: string; id: string }) {
   if (!hasPermission(opts.actor.roles, 'exemptions.manage')) throw new DomainError('forbidden');
   await inSchool(opts.db, opts.schoolId, async (tx) => {
-    const [old] = await tx.delete(exemptions).where(eq(exemptions.id, opts.id)).returning();
-    if (!old) throw new DomainError('not_found', { what: 'miễn học / exemption' });
+    const [existing] = await tx.select().from(exemptions).where(eq(exemptions.id, opts.id));
+    if (!existing) throw new DomainError('not_found', { what: 'miễn học / exemption' });
+    await assertSheetsOpen(tx, existing.classSubjectId, existing.semesters);
+    await tx.delete(exemptions).where(eq(exemptions.id, opts.id));
+    const old = existing;
     await appendAudit(tx, { actor: opts.who, schoolId: opts.schoolId, action: 'exemption.removed', targetType: 'student', targetId: old.studentId, before: { classSubjectId: old.classSubjectId, kind: old.kind, semesters: old.semesters, reason: old.reason } });
   });
 }

@@ -4,7 +4,11 @@
  * school: the same bytes are stored once.
  */
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
+import { changeRequests } from '../../db/schema.ts';
+import { canDecideChanges } from '../../domain/policies/grade-sheet.ts';
+import type { ActorScope } from '../../domain/policies/permissions.ts';
+import { assertCanRead, loadSheet } from '../grades/sheet-context.ts';
 import type { Db } from '../../db/client.ts';
 import { inSchool } from '../../db/scope.ts';
 import { files } from '../../db/schema.ts';
@@ -29,7 +33,10 @@ export async function storeFile(opts: { db: Db; who: Actor; schoolId: string; na
   const name = opts.name.normalize('NFC').replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || 'tep';
   const sha256 = createHash('sha256').update(opts.content).digest('hex');
   return inSchool(opts.db, opts.schoolId, async (tx) => {
-    const [existing] = await tx.select({ id: files.id, name: files.name, mime: files.mime, size: files.size }).from(files).where(and(eq(files.sha256, sha256)));
+    const [existing] = await tx
+      .select({ id: files.id, name: files.name, mime: files.mime, size: files.size })
+      .from(files)
+      .where(and(eq(files.sha256, sha256), opts.who.userId ? eq(files.uploadedBy, opts.who.userId) : isNull(files.uploadedBy)));
     if (existing) return existing;
     const [f] = await tx
       .insert(files)
@@ -40,10 +47,24 @@ export async function storeFile(opts: { db: Db; who: Actor; schoolId: string; na
   });
 }
 
-export async function readFile(opts: { db: Db; schoolId: string; fileId: string }) {
+/**
+ * A file is readable by whoever uploaded it, by those who decide change requests, and by
+ * whoever may read the grade sheet of a change request it is attached to.
+ */
+export async function readFile(opts: { db: Db; actor: ActorScope; schoolId: string; fileId: string }) {
   return inSchool(opts.db, opts.schoolId, async (tx) => {
     const [f] = await tx.select().from(files).where(eq(files.id, opts.fileId));
     if (!f) throw new DomainError('not_found', { what: 'tệp / file' });
-    return f;
+    if (f.uploadedBy === opts.actor.userId || canDecideChanges(opts.actor)) return f;
+    const attachedTo = await tx.select({ sheetId: changeRequests.sheetId }).from(changeRequests).where(eq(changeRequests.attachmentId, f.id));
+    for (const { sheetId } of attachedTo) {
+      try {
+        await assertCanRead(tx, opts.actor, await loadSheet(tx, sheetId));
+        return f;
+      } catch {
+        /* not this one */
+      }
+    }
+    throw new DomainError('not_found', { what: 'tệp / file' });
   });
 }

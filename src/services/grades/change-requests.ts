@@ -14,7 +14,7 @@ import type { ChangeRequestView, SheetField } from '../../server/api-types.ts';
 import type { Actor } from '../audit/append-audit.ts';
 import { recordGradeEvent } from './record-grade-event.ts';
 import { validateCells, writeCells, type CellInput } from './save-cells.ts';
-import { cellKey, loadSheet } from './sheet-context.ts';
+import { cellKey, loadSheet, loadSheetForWrite } from './sheet-context.ts';
 
 const rosterNames = (ctx: Awaited<ReturnType<typeof loadSheet>>) => new Map(ctx.roster.map((s) => [s.studentId, s.fullName]));
 
@@ -46,11 +46,15 @@ export async function createChangeRequest(opts: {
     if (!ctx.lock.locked) throw new DomainError('grade.not_locked');
     let stored: StoredCell[] = [];
     if (opts.kind === 'values') {
+      // A submitted sheet is complete: a request may change marks, never remove them.
+      const removes = (opts.cells ?? []).findIndex((c) => c.field !== 'comment' && (c.value === null || c.value.trim() === ''));
+      if (removes >= 0) throw new DomainError('validation', { summary: `cells.${removes}` }, [{ path: `cells.${removes}`, message: opts.lang === 'vi' ? 'Đề nghị sửa điểm phải có điểm mới.' : 'A change request needs the new mark.' }]);
       if (!opts.cells?.length) throw new DomainError('validation', { summary: 'cells' }, [{ path: 'cells', message: opts.lang === 'vi' ? 'Chọn ít nhất một ô cần sửa.' : 'Choose at least one cell to change.' }]);
       stored = validateCells(ctx, opts.cells, opts.lang).map((c) => ({ studentId: c.studentId, field: c.field, index: c.idx, old: ctx.entries.get(cellKey(c.studentId, c.field, c.idx)) ?? null, new: c.value }));
     }
     if (opts.attachmentId) {
-      const [f] = await tx.select({ id: files.id }).from(files).where(eq(files.id, opts.attachmentId));
+      // Only one's own upload can be attached: ids of other people's files grant nothing.
+      const [f] = await tx.select({ id: files.id }).from(files).where(and(eq(files.id, opts.attachmentId), eq(files.uploadedBy, opts.actor.userId)));
       if (!f) throw new DomainError('not_found', { what: 'tệp đính kèm / attachment' });
     }
     const [req] = await tx
@@ -69,31 +73,48 @@ function describe(names: Map<string, string>, cells: StoredCell[]) {
 export async function decideChangeRequest(opts: { db: Db; actor: ActorScope; who: Actor; schoolId: string; requestId: string; approve: boolean; note?: string | undefined }): Promise<ChangeRequestView> {
   if (!canDecideChanges(opts.actor)) throw new DomainError('forbidden');
   return inSchool(opts.db, opts.schoolId, async (tx) => {
+    const [found] = await tx.select({ sheetId: changeRequests.sheetId }).from(changeRequests).where(eq(changeRequests.id, opts.requestId));
+    if (!found) throw new DomainError('not_found', { what: 'đề nghị / request' });
+    const ctx = await loadSheetForWrite(tx, found.sheetId);
     const [req] = await tx.select().from(changeRequests).where(eq(changeRequests.id, opts.requestId)).for('update');
-    if (!req) throw new DomainError('not_found', { what: 'đề nghị / request' });
-    if (req.status !== 'pending') throw new DomainError('grade.request_decided');
-    const ctx = await loadSheet(tx, req.sheetId);
-    const cells = req.cells as StoredCell[];
+    if (req!.status !== 'pending') throw new DomainError('grade.request_decided');
+    // Nobody approves their own request (a principal who also teaches).
+    if (req!.requestedBy === opts.who.userId) throw new DomainError('forbidden');
+    const cells = req!.cells as StoredCell[];
     const note = opts.note?.normalize('NFC').trim() || null;
+    let applied = cells;
     if (opts.approve) {
-      if (req.kind === 'unlock') {
+      if (req!.kind === 'unlock') {
         await tx.update(gradeSheets).set({ status: 'open', reopened: true, submittedAt: null, submittedBy: null }).where(eq(gradeSheets.id, ctx.sheet.id));
       } else {
-        await writeCells(tx, ctx, cells.map((c) => ({ studentId: c.studentId, field: c.field, idx: c.index, value: c.new })), req.requestedBy);
+        // The request was written against the values of its day: if any changed since
+        // (another approved request, a reopened sheet), approving would overwrite newer marks.
+        const stale = cells.filter((c) => (ctx.entries.get(cellKey(c.studentId, c.field, c.index)) ?? null) !== c.old);
+        if (stale.length) {
+          const names = rosterNames(ctx);
+          throw new DomainError('grade.conflict', { cells: stale.map((c) => `${names.get(c.studentId) ?? c.studentId} – ${columnLabel(c.field, c.index)}`).join('; ') });
+        }
+        if (!ctx.lock.locked) throw new DomainError('grade.not_locked');
+        const valid = validateCells(ctx, cells.map((c) => ({ studentId: c.studentId, field: c.field, index: c.index, value: c.new })), 'vi');
+        const changes = await writeCells(tx, ctx, valid, req!.requestedBy);
+        applied = changes.map((ch) => {
+          const c = cells.find((x) => x.studentId === ch.studentId && columnLabel(x.field, x.index) === ch.column)!;
+          return { ...c, old: ch.old, new: ch.new };
+        });
       }
     }
     await tx
       .update(changeRequests)
       .set({ status: opts.approve ? 'approved' : 'rejected', decidedBy: opts.who.userId, decidedByLabel: opts.who.label, decidedAt: new Date(), decisionNote: note })
-      .where(eq(changeRequests.id, req.id));
+      .where(eq(changeRequests.id, req!.id));
     await recordGradeEvent(tx, ctx, {
-      actor: { userId: req.requestedBy, label: req.requestedByLabel },
-      action: opts.approve ? (req.kind === 'unlock' ? 'unlocked' : 'change_approved') : 'change_rejected',
-      reason: note ? `${req.reason} — ${note}` : req.reason,
+      actor: { userId: req!.requestedBy, label: req!.requestedByLabel },
+      action: opts.approve ? (req!.kind === 'unlock' ? 'unlocked' : 'change_approved') : 'change_rejected',
+      reason: note ? `${req!.reason} — ${note}` : req!.reason,
       approvedByLabel: opts.who.label,
-      changes: describe(rosterNames(ctx), cells),
+      changes: describe(rosterNames(ctx), applied),
     });
-    return (await presentRequests(tx, [req.id]))[0]!;
+    return (await presentRequests(tx, [req!.id]))[0]!;
   });
 }
 

@@ -16,8 +16,9 @@ import { buildGradeSheetXlsx, parseGradeSheetXlsx, type SheetLayout } from './gr
 import { presentRow } from './present-sheet.ts';
 import { recordGradeEvent } from './record-grade-event.ts';
 import { validateCells, writeCells, type CellInput } from './save-cells.ts';
-import { assertCanRead, loadSheet, type SheetContext } from './sheet-context.ts';
+import { assertCanRead, loadSheet, loadSheetForWrite, type SheetContext } from './sheet-context.ts';
 import type { Tx } from '../../db/scope.ts';
+import { checkZip } from '../files/zip-guard.ts';
 
 async function layoutOf(tx: Tx, ctx: SheetContext): Promise<SheetLayout> {
   const [school] = await tx.select({ name: schools.name }).from(schools);
@@ -49,9 +50,11 @@ export async function exportSheetXlsx(opts: { db: Db; actor: ActorScope; schoolI
 
 export async function importSheetXlsx(opts: { db: Db; actor: ActorScope; who: Actor; schoolId: string; sheetId: string; content: Buffer; lang: 'vi' | 'en' }): Promise<{ rows: GradeSheetRow[]; changed: number }> {
   return inSchool(opts.db, opts.schoolId, async (tx) => {
-    const ctx = await loadSheet(tx, opts.sheetId);
+    const ctx = await loadSheetForWrite(tx, opts.sheetId);
     if (!canTeachClassSubject(opts.actor, ctx.classSubjectId)) throw new DomainError('forbidden');
     if (!canEditSheet(opts.actor, ctx.classSubjectId, ctx.lock)) throw new DomainError('grade.locked', { reason: ctx.lock.reason ?? '' });
+    const zip = checkZip(opts.content);
+    if (!zip.ok && zip.reason !== 'not_zip') throw new DomainError('file.invalid', { reason: opts.lang === 'vi' ? 'tệp giải nén quá lớn' : 'the file expands too much' });
     const roster = ctx.roster.map((s) => ({ studentCode: s.studentCode ?? '', fullName: s.fullName }));
     const parsed = await parseGradeSheetXlsx(opts.content, await layoutOf(tx, ctx), roster);
     if (!parsed.ok) {

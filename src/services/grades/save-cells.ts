@@ -4,7 +4,7 @@
  * value must still be what is stored (otherwise another tab or person changed it: 409,
  * naming the cells). One history event and one audit entry per save.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { inSchool, type Tx } from '../../db/scope.ts';
 import { gradeEntries } from '../../db/schema.ts';
@@ -17,7 +17,7 @@ import type { GradeSheetRow, SheetField } from '../../server/api-types.ts';
 import type { Actor } from '../audit/append-audit.ts';
 import { presentRow } from './present-sheet.ts';
 import { recordGradeEvent, type CellChange } from './record-grade-event.ts';
-import { cellKey, loadSheet, type SheetContext } from './sheet-context.ts';
+import { cellKey, loadSheetForWrite, type SheetContext } from './sheet-context.ts';
 
 export const MAX_COMMENT_LENGTH = 500;
 
@@ -74,11 +74,17 @@ export async function writeCells(tx: Tx, ctx: SheetContext, cells: ReturnType<ty
   return changes;
 }
 
+/** The client's `expected` in stored form ("8,5" → "8.5"), so a formatting difference is not a conflict. */
+function canonicalExpected(ctx: SheetContext, field: SheetField, expected: string | null): string | null {
+  if (expected === null || expected.trim() === '') return null;
+  if (field === 'comment') return expected.normalize('NFC').trim();
+  const r = parseSheetValue(ctx.subject.assessment, expected);
+  return r.ok ? r.value : expected;
+}
+
 export async function saveCells(opts: { db: Db; actor: ActorScope; who: Actor; schoolId: string; sheetId: string; cells: CellInput[]; lang: 'vi' | 'en' }): Promise<{ rows: GradeSheetRow[] }> {
   return inSchool(opts.db, opts.schoolId, async (tx) => {
-    // Serialise saves of one sheet so the expected-value check and the write are atomic.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sheet:${opts.sheetId}`}))`);
-    const ctx = await loadSheet(tx, opts.sheetId);
+    const ctx = await loadSheetForWrite(tx, opts.sheetId);
     if (!canTeachClassSubject(opts.actor, ctx.classSubjectId)) throw new DomainError('forbidden');
     if (!canEditSheet(opts.actor, ctx.classSubjectId, ctx.lock)) throw new DomainError('grade.locked', { reason: ctx.lock.reason ?? '' });
     const cells = validateCells(ctx, opts.cells, opts.lang);
@@ -88,7 +94,7 @@ export async function saveCells(opts: { db: Db; actor: ActorScope; who: Actor; s
       if (c.expected === undefined) return;
       const v = cells[i]!;
       const stored = ctx.entries.get(cellKey(v.studentId, v.field, v.idx)) ?? null;
-      const expected = c.expected === null || c.expected === '' ? null : c.field === 'comment' ? c.expected.normalize('NFC').trim() : c.expected;
+      const expected = canonicalExpected(ctx, c.field, c.expected);
       if (stored !== expected && stored !== v.value) {
         conflicts.push({ path: `cells.${i}`, message: `${names.get(v.studentId)} – ${columnLabel(v.field, v.idx)}: ${stored ?? '∅'}` });
       }

@@ -2,7 +2,7 @@
  * Loads everything a grade-sheet action needs inside a school scope: the sheet (created on
  * first use), its class-subject, class, subject, teacher, roster, entries and lock state.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/scope.ts';
 import { classes, classSubjects, crossChecks, enrolments, exemptions, gradeEntries, gradeSheets, schoolYears, staff, students, subjects } from '../../db/schema.ts';
 import type { Exemption } from '../../domain/assessment/types.ts';
@@ -45,6 +45,15 @@ export async function loadSheetByClassSubject(tx: Tx, classSubjectId: string, se
     sheet ??= (await tx.select().from(gradeSheets).where(and(eq(gradeSheets.classSubjectId, classSubjectId), eq(gradeSheets.semester, semester))))[0];
   }
   return loadSheet(tx, sheet!.id);
+}
+
+/**
+ * Loads a sheet for writing: every writer (save, import, submit, change-request decision)
+ * takes the same transaction-level lock first, so their checks and writes never interleave.
+ */
+export async function loadSheetForWrite(tx: Tx, sheetId: string): Promise<SheetContext> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sheet:${sheetId}`}))`);
+  return loadSheet(tx, sheetId);
 }
 
 /** By sheet id. */

@@ -8,17 +8,18 @@ import { canTeachClassSubject, type ActorScope } from '../../domain/policies/per
 import type { GradeSheet } from '../../server/api-types.ts';
 import type { Actor } from '../audit/append-audit.ts';
 import { presentSheet } from './get-grade-sheet.ts';
-import { presentRow } from './present-sheet.ts';
+import { presentRow, progress } from './present-sheet.ts';
 import { recordGradeEvent } from './record-grade-event.ts';
-import { loadSheet } from './sheet-context.ts';
+import { loadSheet, loadSheetForWrite } from './sheet-context.ts';
 
 /** The teacher submits a complete sheet; it locks (changes then need a change request). */
 export async function submitSheet(opts: { db: Db; actor: ActorScope; who: Actor; schoolId: string; sheetId: string }): Promise<GradeSheet> {
   return inSchool(opts.db, opts.schoolId, async (tx) => {
-    const ctx = await loadSheet(tx, opts.sheetId);
+    const ctx = await loadSheetForWrite(tx, opts.sheetId);
     if (!canTeachClassSubject(opts.actor, ctx.classSubjectId)) throw new DomainError('forbidden');
     if (!canEditSheet(opts.actor, ctx.classSubjectId, ctx.lock)) throw new DomainError('grade.locked', { reason: ctx.lock.reason ?? '' });
-    const incomplete = ctx.roster.map((s) => presentRow(ctx, s)).filter((r) => r.missing.length > 0 || r.average === null);
+    // Wholly exempt students need no marks (their average is null by design).
+    const incomplete = progress(ctx).complete ? [] : ctx.roster.map((s) => presentRow(ctx, s)).filter((r) => r.exempt !== 'whole_subject' && (r.missing.length > 0 || r.average === null));
     if (incomplete.length) {
       const missing = incomplete.slice(0, 5).map((r) => `${r.fullName}: ${r.missing.join(', ')}`).join('; ') + (incomplete.length > 5 ? ` (+${incomplete.length - 5})` : '');
       throw new DomainError('grade.incomplete', { missing });

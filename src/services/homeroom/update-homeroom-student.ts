@@ -22,7 +22,7 @@ export async function updateHomeroomStudent(opts: { db: Db; actor: ActorScope; w
   if (semesterFields && !u.semester) throw new DomainError('validation', { summary: 'semester' }, [{ path: 'semester', message: 'Chọn học kỳ 1 hoặc 2.' }]);
   await inSchool(opts.db, opts.schoolId, async (tx) => {
     const [cls] = await tx.select().from(classes).where(eq(classes.id, opts.classId));
-    const [enr] = await tx.select().from(enrolments).where(and(eq(enrolments.classId, opts.classId), eq(enrolments.studentId, opts.studentId)));
+    const [enr] = await tx.select().from(enrolments).where(and(eq(enrolments.classId, opts.classId), eq(enrolments.studentId, opts.studentId), eq(enrolments.status, 'active')));
     if (!cls || !enr) throw new DomainError('not_found', { what: 'học sinh trong lớp / student in class' });
     const key = { schoolId: opts.schoolId, studentId: opts.studentId, schoolYearId: cls.schoolYearId };
     let before: unknown = null;
@@ -30,16 +30,20 @@ export async function updateHomeroomStudent(opts: { db: Db; actor: ActorScope; w
     if (semesterFields) {
       const [old] = await tx.select().from(studentSemesters).where(and(eq(studentSemesters.studentId, opts.studentId), eq(studentSemesters.schoolYearId, cls.schoolYearId), eq(studentSemesters.semester, u.semester!)));
       const next = { conduct: u.conduct ?? null };
-      if (old) await tx.update(studentSemesters).set({ ...next, updatedAt: new Date() }).where(eq(studentSemesters.id, old.id));
-      else await tx.insert(studentSemesters).values({ ...key, semester: u.semester!, ...next });
+      await tx
+        .insert(studentSemesters)
+        .values({ ...key, semester: u.semester!, ...next })
+        .onConflictDoUpdate({ target: [studentSemesters.studentId, studentSemesters.schoolYearId, studentSemesters.semester], set: { ...next, updatedAt: new Date() } });
       before = old ? { conduct: old.conduct } : null;
       after = { semester: u.semester, ...next };
     }
     if (u.comment !== undefined) {
       const comment = u.comment === null ? null : u.comment.normalize('NFC').trim().slice(0, 1000) || null;
       const [old] = await tx.select().from(studentYearNotes).where(and(eq(studentYearNotes.studentId, opts.studentId), eq(studentYearNotes.schoolYearId, cls.schoolYearId)));
-      if (old) await tx.update(studentYearNotes).set({ comment, updatedAt: new Date() }).where(eq(studentYearNotes.id, old.id));
-      else await tx.insert(studentYearNotes).values({ ...key, comment });
+      await tx
+        .insert(studentYearNotes)
+        .values({ ...key, comment })
+        .onConflictDoUpdate({ target: [studentYearNotes.studentId, studentYearNotes.schoolYearId], set: { comment, updatedAt: new Date() } });
       before = { ...(before as object | null), comment: old?.comment ?? null };
       after = { ...(after as object | null), comment };
     }

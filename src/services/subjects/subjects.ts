@@ -1,7 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { inSchool } from '../../db/scope.ts';
-import { subjects } from '../../db/schema.ts';
+import { classSubjects, gradeEntries, gradeSheets, subjects } from '../../db/schema.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
 
@@ -38,6 +38,22 @@ export async function updateSubject(opts: { db: Db; who: Actor; schoolId: string
   return inSchool(opts.db, opts.schoolId, async (tx) => {
     const [before] = await tx.select(columns).from(subjects).where(eq(subjects.id, opts.subjectId));
     if (!before) throw new DomainError('not_found', { what: 'môn học / subject' });
+    // The assessment form and the periods decide the columns and averages of every sheet:
+    // once marks exist they would silently change recorded results.
+    const rulesChange = (patch.assessment !== undefined && patch.assessment !== before.assessment) || (patch.periodsPerYear !== undefined && patch.periodsPerYear !== before.periodsPerYear);
+    if (rulesChange) {
+      const [used] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(gradeEntries)
+        .innerJoin(gradeSheets, eq(gradeSheets.id, gradeEntries.sheetId))
+        .innerJoin(classSubjects, eq(classSubjects.id, gradeSheets.classSubjectId))
+        .where(and(eq(classSubjects.subjectId, opts.subjectId), sql`${gradeEntries.field} <> 'comment'`));
+      if (Number(used?.n ?? 0) > 0) {
+        throw new DomainError('validation', { summary: 'subject' }, [
+          { path: patch.assessment !== undefined ? 'assessment' : 'periodsPerYear', message: 'Môn đã có điểm: không thể đổi hình thức đánh giá hoặc số tiết (sẽ làm thay đổi kết quả đã ghi).' },
+        ]);
+      }
+    }
     const [after] = await tx.update(subjects).set(patch).where(eq(subjects.id, opts.subjectId)).returning(columns);
     await appendAudit(tx, { actor: opts.who, schoolId: opts.schoolId, action: 'subject.updated', targetType: 'subject', targetId: opts.subjectId, before, after });
     return after!;

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { inSystem } from '../../db/scope.ts';
 import { roleGrants, staff, users } from '../../db/schema.ts';
@@ -55,8 +55,13 @@ export async function createUser(input: CreateUserInput): Promise<{ id: string }
       await tx.insert(roleGrants).values(input.roles.map((role) => ({ userId: id, schoolId: input.schoolId, role, studentId: input.studentId ?? null })));
     }
     if (input.staffId && input.schoolId) {
-      const linked = await tx.update(staff).set({ userId: id }).where(eq(staff.id, input.staffId)).returning({ schoolId: staff.schoolId });
-      if (linked[0]?.schoolId !== input.schoolId) throw new DomainError('not_found', { what: 'staff' });
+      // Only a staff record without an account: taking over a teacher's record would hand over their classes.
+      const linked = await tx
+        .update(staff)
+        .set({ userId: id })
+        .where(and(eq(staff.id, input.staffId), eq(staff.schoolId, input.schoolId), isNull(staff.userId)))
+        .returning({ schoolId: staff.schoolId });
+      if (!linked.length) throw new DomainError('conflict', { what: 'Tài khoản cho cán bộ này / an account for this staff member' });
     }
     await appendAudit(tx, {
       actor: input.actor,
