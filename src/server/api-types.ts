@@ -144,6 +144,8 @@ export interface ChangeRequestCreate {
 export interface ChangeRequestView {
   id: string;
   sheetId: string;
+  /** With `semester`, opens the sheet: /grade-sheets/:classSubjectId/:semester. */
+  classSubjectId: string;
   className: string;
   subjectName: string;
   semester: Semester;

@@ -63,3 +63,41 @@ export interface TotpSetup {
   secret: string;
   otpauthUrl: string;
 }
+
+/** GET /api/subjects: the school's subject catalogue (danh mục môn học). */
+export interface Subject {
+  id: string;
+  code: string;
+  name: string;
+  nameEn: string;
+  kind: 'compulsory' | 'elective';
+  assessment: 'score' | 'comment';
+  periodsPerYear: number;
+  ministryCode: string | null;
+  sortOrder: number;
+}
+
+/** PUT /api/subjects/:id: any of the editable fields. */
+export type SubjectUpdate = Partial<Pick<Subject, 'name' | 'nameEn' | 'periodsPerYear' | 'ministryCode' | 'sortOrder'>>;
+
+/** POST /api/uploads answer. */
+export interface UploadedFile {
+  id: string;
+  name: string;
+  mime: string;
+  size: number;
+}
+
+/** GET /api/cross-checks coverage figures. */
+export interface CrossCheckCoverage {
+  total: number;
+  checked: number;
+  issues: number;
+}
+
+/** PUT /api/classes/:classId/homeroom/students/:studentId body (absences come from the attendance register). */
+export interface HomeroomUpdate {
+  semester?: 1 | 2;
+  conduct?: 'tot' | 'kha' | 'dat' | 'chua_dat' | null;
+  comment?: string | null;
+}

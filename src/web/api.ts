@@ -5,9 +5,20 @@
  */
 import type {
   ApiError as ApiErrorBody,
+  ChangeRequestCreate,
+  ChangeRequestView,
+  CrossCheckView,
+  GradeHistoryEntry,
+  GradeSheet,
+  GradeSheetRow,
   HomeInfo,
+  HomeroomView,
   Locale,
   LoginRequest,
+  MyClassSubject,
+  SaveCellsRequest,
+  SaveCellsResponse,
+  Semester,
   SessionInfo,
 } from '../server/api-types.ts';
 import type {
@@ -15,8 +26,13 @@ import type {
   AuditVerifyResult,
   ClassStudentsResponse,
   ClassSummary,
+  CrossCheckCoverage,
+  HomeroomUpdate,
   StaffMember,
+  Subject,
+  SubjectUpdate,
   TotpSetup,
+  UploadedFile,
 } from './api-models.ts';
 import { makeTranslate } from './i18n/index.ts';
 
@@ -60,9 +76,15 @@ function isErrorBody(value: unknown): value is { error: ApiErrorBody } {
   return typeof error?.code === 'string' && typeof error.message === 'string';
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+interface RequestOptions {
+  /** Let the request outlive the page (saving while the tab closes). */
+  keepalive?: boolean;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': state.locale };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const multipart = body instanceof FormData;
+  if (body !== undefined && !multipart) headers['content-type'] = 'application/json';
   if (method !== 'GET' && state.csrfToken) headers['x-csrf-token'] = state.csrfToken;
 
   let response: Response;
@@ -71,7 +93,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      keepalive: opts.keepalive,
+      body: body === undefined ? undefined : multipart ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, { code: 'network', message: makeTranslate(state.locale)('common.networkError') });
@@ -125,4 +148,46 @@ export const api = {
   audit: (opts: { limit?: number; before?: number } = {}) =>
     request<{ entries: AuditEntry[] }>('GET', `/api/audit${query(opts)}`),
   auditVerify: () => request<AuditVerifyResult>('GET', '/api/audit/verify'),
+
+  // Grade book (Circular 22)
+  myClassSubjects: () => request<{ classSubjects: MyClassSubject[] }>('GET', '/api/my/class-subjects'),
+  gradeSheet: (classSubjectId: string, semester: Semester) =>
+    request<GradeSheet>('GET', `/api/grade-sheets/${enc(classSubjectId)}/${semester}`),
+  saveCells: (sheetId: string, body: SaveCellsRequest, opts?: RequestOptions) =>
+    request<SaveCellsResponse>('PUT', `/api/grade-sheets/${enc(sheetId)}/cells`, body, opts),
+  submitSheet: (sheetId: string) => request<GradeSheet | undefined>('POST', `/api/grade-sheets/${enc(sheetId)}/submit`),
+  importSheet: (sheetId: string, file: File) =>
+    request<{ rows: GradeSheetRow[] }>('POST', `/api/grade-sheets/${enc(sheetId)}/import`, formData(file)),
+  exportSheetUrl: (sheetId: string) => `/api/grade-sheets/${enc(sheetId)}/export.xlsx`,
+  sheetHistory: (sheetId: string) =>
+    request<{ entries: GradeHistoryEntry[] }>('GET', `/api/grade-sheets/${enc(sheetId)}/history`),
+  createChangeRequest: (sheetId: string, body: ChangeRequestCreate) =>
+    request<ChangeRequestView>('POST', `/api/grade-sheets/${enc(sheetId)}/change-requests`, body),
+  changeRequests: (status: 'pending' | 'approved' | 'rejected' | 'all') =>
+    request<{ requests: ChangeRequestView[] }>('GET', `/api/change-requests${query({ status })}`),
+  decideChangeRequest: (id: string, body: { approve: boolean; note?: string }) =>
+    request<ChangeRequestView>('POST', `/api/change-requests/${enc(id)}/decision`, body),
+  upload: (file: File) => request<UploadedFile>('POST', '/api/uploads', formData(file)),
+  fileUrl: (id: string) => `/api/files/${enc(id)}`,
+  homeroom: (classId: string) => request<HomeroomView>('GET', `/api/classes/${enc(classId)}/homeroom`),
+  updateHomeroomStudent: (classId: string, studentId: string, body: HomeroomUpdate) =>
+    request<void>('PUT', `/api/classes/${enc(classId)}/homeroom/students/${enc(studentId)}`, body),
+  crossChecks: () => request<{ checks: CrossCheckView[]; coverage: CrossCheckCoverage }>('GET', '/api/cross-checks'),
+  assignCrossChecks: (semester: Semester) => request<unknown>('POST', '/api/cross-checks/assign', { semester }),
+  reviewCrossCheck: (id: string, body: { status: 'checked' | 'issue_found'; note?: string }) =>
+    request<unknown>('POST', `/api/cross-checks/${enc(id)}/review`, body),
+  answerCrossCheck: (id: string, answer: string) =>
+    request<unknown>('POST', `/api/cross-checks/${enc(id)}/answer`, { answer }),
+  subjects: () => request<{ subjects: Subject[] }>('GET', '/api/subjects'),
+  updateSubject: (id: string, body: SubjectUpdate) => request<Subject>('PUT', `/api/subjects/${enc(id)}`, body),
 };
+
+function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}
+
+function formData(file: File): FormData {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return form;
+}

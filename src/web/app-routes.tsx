@@ -5,10 +5,17 @@ import { ErrorResult } from './components/error-result.tsx';
 import { RequirePermission } from './components/require-permission.tsx';
 import { AccountPage } from './pages/account-page.tsx';
 import { AuditPage } from './pages/audit-page.tsx';
+import { ChangeRequestsPage } from './pages/change-requests-page.tsx';
 import { ClassStudentsPage } from './pages/class-students-page.tsx';
 import { ClassesPage } from './pages/classes-page.tsx';
+import { CrossChecksPage } from './pages/cross-checks-page.tsx';
+import { GradeSheetPage } from './pages/grade-sheet-page.tsx';
 import { HomePage } from './pages/home-page.tsx';
+import { HomeroomPage, HomeroomPickerPage } from './pages/homeroom-page.tsx';
+import { MyClassesPage } from './pages/my-classes-page.tsx';
 import { StaffPage } from './pages/staff-page.tsx';
+import { SubjectsPage } from './pages/subjects-page.tsx';
+import { CHANGE_REQUEST_USERS, CROSS_CHECK_USERS, GRADE_SHEET_READERS, HOMEROOM_READERS } from './nav.ts';
 
 export function AppRoutes() {
   return (
@@ -28,6 +35,62 @@ export function AppRoutes() {
           element={
             <RequirePermission permission="classes.read">
               <ClassStudentsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="my-classes"
+          element={
+            <RequirePermission permission="grades.enter">
+              <MyClassesPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="grade-sheets/:classSubjectId/:semester"
+          element={
+            <RequirePermission permission={GRADE_SHEET_READERS}>
+              <GradeSheetPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="change-requests"
+          element={
+            <RequirePermission permission={CHANGE_REQUEST_USERS}>
+              <ChangeRequestsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="homeroom"
+          element={
+            <RequirePermission permission="homeroom.manage">
+              <HomeroomPickerPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="homeroom/:classId"
+          element={
+            <RequirePermission permission={HOMEROOM_READERS}>
+              <HomeroomPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="cross-checks"
+          element={
+            <RequirePermission permission={CROSS_CHECK_USERS}>
+              <CrossChecksPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="subjects"
+          element={
+            <RequirePermission permission="subjects.manage">
+              <SubjectsPage />
             </RequirePermission>
           }
         />

@@ -28,4 +28,7 @@ export const CARD_LINKS: Record<string, { path: string; permission: string }> = 
   students: { path: '/classes', permission: 'classes.read' },
   staff: { path: '/staff', permission: 'staff.read' },
   department_teachers: { path: '/staff', permission: 'staff.read' },
+  class_subjects: { path: '/my-classes', permission: 'grades.enter' },
+  class_name: { path: '/homeroom', permission: 'homeroom.manage' },
+  class_students: { path: '/homeroom', permission: 'homeroom.manage' },
 };

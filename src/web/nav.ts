@@ -1,16 +1,30 @@
-/** The app's pages in menu order, with the permission each needs (none: everyone). */
+/** The app's pages in menu order, with the permission each needs (any of a list; none: everyone). */
 import type { MessageKey } from './i18n/index.ts';
 
 export interface NavItem {
   key: string;
   path: string;
   label: MessageKey;
-  permission?: string;
+  permission?: string | readonly string[];
+  /** Other path prefixes that belong to this entry (e.g. a grade sheet to "My classes"). */
+  alsoFor?: readonly string[];
 }
+
+/** Who sees grade sheets: their teachers, leadership, cross-checking department heads. */
+export const GRADE_SHEET_READERS = ['grades.enter', 'grades.read', 'crosscheck.review', 'changes.decide'] as const;
+/** Who sees a class's results page: its homeroom teacher (editing) and leadership (read-only). */
+export const HOMEROOM_READERS = ['homeroom.manage', 'grades.read'] as const;
+export const CHANGE_REQUEST_USERS = ['changes.decide', 'grades.enter'] as const;
+export const CROSS_CHECK_USERS = ['crosscheck.assign', 'crosscheck.review', 'grades.enter'] as const;
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'home', path: '/', label: 'nav.home' },
+  { key: 'my-classes', path: '/my-classes', label: 'nav.myClasses', permission: 'grades.enter', alsoFor: ['/grade-sheets'] },
+  { key: 'homeroom', path: '/homeroom', label: 'nav.homeroom', permission: 'homeroom.manage' },
+  { key: 'change-requests', path: '/change-requests', label: 'nav.changeRequests', permission: CHANGE_REQUEST_USERS },
+  { key: 'cross-checks', path: '/cross-checks', label: 'nav.crossChecks', permission: CROSS_CHECK_USERS },
   { key: 'classes', path: '/classes', label: 'nav.classes', permission: 'classes.read' },
+  { key: 'subjects', path: '/subjects', label: 'nav.subjects', permission: 'subjects.manage' },
   { key: 'staff', path: '/staff', label: 'nav.staff', permission: 'staff.read' },
   { key: 'audit', path: '/audit', label: 'nav.audit', permission: 'audit.read' },
   { key: 'account', path: '/account', label: 'nav.account' },
@@ -19,8 +33,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
 /** The menu entry a path belongs to (`/classes/<id>` → classes); null for unknown paths. */
 export function navKeyForPath(pathname: string): string | null {
   if (pathname === '/') return 'home';
-  const match = NAV_ITEMS.find(
-    (item) => item.path !== '/' && (pathname === item.path || pathname.startsWith(`${item.path}/`)),
-  );
+  const under = (prefix: string) => pathname === prefix || pathname.startsWith(`${prefix}/`);
+  const match = NAV_ITEMS.find((item) => item.path !== '/' && (under(item.path) || (item.alsoFor ?? []).some(under)));
   return match?.key ?? null;
+}
+
+/** Whether a person with these permissions sees a menu entry. */
+export function navItemAllowed(item: NavItem, can: (permission: string) => boolean): boolean {
+  if (!item.permission) return true;
+  return typeof item.permission === 'string' ? can(item.permission) : item.permission.some(can);
 }

@@ -101,7 +101,7 @@ export function authRoutes(app: FastifyInstance, opts: AuthRouteOptions): void {
 
   r.post(
     '/api/auth/totp/setup',
-    { config: { access: 'authenticated', allowIncompleteAccount: true }, schema: { tags: ['auth'], summary: 'Start TOTP set-up (the password is needed to replace an active one)', body: z.object({ password: z.string().max(200).optional() }).optional() } },
+    { config: { access: 'authenticated', allowIncompleteAccount: true }, schema: { tags: ['auth'], summary: 'Start TOTP set-up (the password is needed to replace an active one)', body: z.object({ password: z.string().max(200).optional() }).nullish() } },
     async (req) => setupTotp({ db, userId: requireAuth(req).user.id, password: req.body?.password }),
   );
   r.post(

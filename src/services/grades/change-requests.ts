@@ -139,7 +139,7 @@ export async function listChangeRequests(opts: { db: Db; actor: ActorScope; scho
 async function presentRequests(tx: Tx, ids: string[]): Promise<ChangeRequestView[]> {
   if (!ids.length) return [];
   const rows = await tx
-    .select({ r: changeRequests, className: classes.name, subjectName: subjects.name, semester: gradeSheets.semester, fileName: files.name, fileMime: files.mime })
+    .select({ r: changeRequests, classSubjectId: gradeSheets.classSubjectId, className: classes.name, subjectName: subjects.name, semester: gradeSheets.semester, fileName: files.name, fileMime: files.mime })
     .from(changeRequests)
     .innerJoin(gradeSheets, eq(gradeSheets.id, changeRequests.sheetId))
     .innerJoin(classSubjects, eq(classSubjects.id, gradeSheets.classSubjectId))
@@ -159,6 +159,7 @@ async function presentRequests(tx: Tx, ids: string[]): Promise<ChangeRequestView
     out.push({
       id: x.r.id,
       sheetId: x.r.sheetId,
+      classSubjectId: x.classSubjectId,
       className: x.className,
       subjectName: x.subjectName,
       semester: x.semester as 1 | 2,

@@ -102,9 +102,9 @@ export const LEGACY_MIN_CONFIDENCE = 0.5;
  * Detects whether text was typed in a legacy font. Conservative: it answers 'tcvn3' or
  * 'vni' only when at least two different words read as Vietnamese in that font, at least
  * one of them only in that font, and those words make at least half of the non-ASCII words
- * and outweigh the ones that read as Unicode Vietnamese. Plain
- * ASCII and foreign words ("Café", "naïve", "François") give null, real Unicode
- * Vietnamese gives 'unicode'.
+ * and outweigh the ones that read as Unicode Vietnamese. Words are judged by whether each
+ * reading is a well-formed Vietnamese syllable, so plain ASCII and foreign words ("Café",
+ * "naïve", "François") give null, and real Unicode Vietnamese gives 'unicode'.
  *
  * With one string, returns the verdict. With an array of cells (a column or a whole file),
  * returns the verdict with its confidence and word counts, so that a column can be judged
@@ -159,8 +159,8 @@ function wordVerdict(word: string): number {
   return verdict;
 }
 
-/** Splits a cell into the words detection looks at. */
-export function legacyWords(text: string): string[] {
+// The words of a cell that detection looks at.
+function legacyWords(text: string): string[] {
   return text.normalize('NFC').split(WORD_SEPARATORS).filter((w) => w.length > 0);
 }
 

@@ -1,14 +1,30 @@
 /** The page menu: only the pages the person's permissions open. */
 import type { ReactNode } from 'react';
 import { Menu } from 'antd';
-import { AuditOutlined, HomeOutlined, IdcardOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import {
+  AuditOutlined,
+  BookOutlined,
+  DiffOutlined,
+  FileSearchOutlined,
+  HomeOutlined,
+  IdcardOutlined,
+  SolutionOutlined,
+  TableOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
 import { Link, useLocation } from 'react-router';
 import { useLocale } from '../i18n/locale-context.tsx';
-import { NAV_ITEMS, navKeyForPath } from '../nav.ts';
+import { NAV_ITEMS, navItemAllowed, navKeyForPath } from '../nav.ts';
 import { useSession } from '../session/session-context.tsx';
 
 const ICONS: Record<string, ReactNode> = {
   home: <HomeOutlined />,
+  'my-classes': <TableOutlined />,
+  homeroom: <SolutionOutlined />,
+  'change-requests': <DiffOutlined />,
+  'cross-checks': <FileSearchOutlined />,
+  subjects: <BookOutlined />,
   classes: <TeamOutlined />,
   staff: <IdcardOutlined />,
   audit: <AuditOutlined />,
@@ -20,7 +36,7 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
   const { can } = useSession();
   const location = useLocation();
 
-  const items = NAV_ITEMS.filter((item) => !item.permission || can(item.permission)).map((item) => ({
+  const items = NAV_ITEMS.filter((item) => navItemAllowed(item, can)).map((item) => ({
     key: item.key,
     icon: ICONS[item.key],
     label: (

@@ -1,9 +1,10 @@
-/** Shows its children only to people holding `permission`; others get the 403 page. */
+/** Shows its children only to people holding `permission` (or any of a list); others get the 403 page. */
 import type { ReactNode } from 'react';
 import { useSession } from '../session/session-context.tsx';
 import { ErrorResult } from './error-result.tsx';
 
-export function RequirePermission({ permission, children }: { permission: string; children: ReactNode }) {
+export function RequirePermission({ permission, children }: { permission: string | readonly string[]; children: ReactNode }) {
   const { can } = useSession();
-  return can(permission) ? <>{children}</> : <ErrorResult status={403} />;
+  const allowed = typeof permission === 'string' ? can(permission) : permission.some((p) => can(p));
+  return allowed ? <>{children}</> : <ErrorResult status={403} />;
 }

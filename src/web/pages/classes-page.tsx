@@ -1,17 +1,19 @@
 /** Classes of the active school; a row opens the class's student list. */
 import { Table } from 'antd';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { api } from '../api.ts';
 import type { ClassSummary } from '../api-models.ts';
 import { ErrorResult } from '../components/error-result.tsx';
 import { PageTitle } from '../components/page-title.tsx';
 import { useLocale } from '../i18n/locale-context.tsx';
-import { useSignedInSession } from '../session/session-context.tsx';
+import { useSession, useSignedInSession } from '../session/session-context.tsx';
 import { useApiData } from '../use-api-data.ts';
 
 export function ClassesPage() {
   const { t } = useLocale();
   const session = useSignedInSession();
+  const { can } = useSession();
+  const seesResults = can('classes.read_all') || can('homeroom.manage');
   const navigate = useNavigate();
   const classes = useApiData(() => api.classes(), [session.activeSchoolId]);
 
@@ -69,6 +71,24 @@ export function ClassesPage() {
             render: (text: string | null | undefined) => text ?? t('common.none'),
           },
           { title: t('classes.students'), dataIndex: 'studentCount', key: 'studentCount', align: 'right' },
+          ...(seesResults
+            ? [
+                {
+                  title: '',
+                  key: 'results',
+                  render: (_value: unknown, row: ClassSummary) => (
+                    // The row opens the student list; this link opens the results instead.
+                    <Link
+                      to={`/homeroom/${encodeURIComponent(row.id)}`}
+                      onClick={(event) => event.stopPropagation()}
+                      data-testid={`class-results-${row.name}`}
+                    >
+                      {t('classes.results')}
+                    </Link>
+                  ),
+                },
+              ]
+            : []),
         ]}
       />
     </>
