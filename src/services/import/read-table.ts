@@ -17,7 +17,7 @@ import {
   type LegacyFont,
   type TextEncoding,
 } from './text-encoding.ts';
-import { readZipDirectory } from './zip-directory.ts';
+import { readZipDirectory } from '../files/zip-directory.ts';
 
 /** Largest accepted upload. */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
