@@ -472,6 +472,76 @@ export const exemptions = pgTable(
   (t) => [uniqueIndex('exemptions_unique').on(t.studentId, t.classSubjectId)],
 );
 
+/** An uploaded student list waiting for the person to review its preview and commit it. */
+export const studentImports = pgTable('student_imports', {
+  id: id(),
+  schoolId: schoolId(),
+  classId: uuid('class_id').notNull().references(() => classes.id),
+  fileName: text('file_name').notNull(),
+  format: text('format').notNull(),
+  encoding: text('encoding').notNull(),
+  legacyFont: text('legacy_font'),
+  layout: text('layout').notNull(),
+  headerRow: integer('header_row').notNull(),
+  headers: jsonb('headers').notNull(),
+  /** The data rows as read ({ row: 1-based file row, cells }). */
+  rows: jsonb('rows').notNull(),
+  mapping: jsonb('mapping').notNull(),
+  status: text('status').notNull().default('preview'),
+  result: jsonb('result'),
+  createdBy: uuid('created_by'),
+  createdAt: createdAt(),
+  committedAt: at('committed_at'),
+});
+
+/** The column mapping a school chose for a header row it uses, remembered for the next file. */
+export const importMappings = pgTable(
+  'import_mappings',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    signature: text('signature').notNull(),
+    mapping: jsonb('mapping').notNull(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('import_mappings_signature').on(t.schoolId, t.signature)],
+);
+
+/** A reference extract (sector database export, VNeID / population data) to reconcile against. */
+export const referenceExtracts = pgTable(
+  'reference_extracts',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    source: text('source').notNull(), // csdl_nganh | vneid
+    fileName: text('file_name').notNull(),
+    /** Normalised records: [{ row, values: { field: value } }]. */
+    records: jsonb('records').notNull(),
+    loadedBy: text('loaded_by').notNull(),
+    loadedAt: at('loaded_at').notNull().defaultNow(),
+  },
+  (t) => [index('reference_extracts_source').on(t.schoolId, t.source, t.loadedAt)],
+);
+
+/** How a difference between the school's value and a reference source was resolved (audited). */
+export const reconciliationResolutions = pgTable(
+  'reconciliation_resolutions',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    studentId: uuid('student_id').notNull().references(() => students.id),
+    field: text('field').notNull(),
+    take: text('take').notNull(), // school | csdl_nganh | vneid | manual
+    value: text('value'),
+    reason: text('reason'),
+    /** The values the sources had when it was resolved: a new extract that differs again reopens it. */
+    sourceValues: jsonb('source_values').notNull(),
+    byLabel: text('by_label').notNull(),
+    at: at('at').notNull().defaultNow(),
+  },
+  (t) => [index('reconciliation_student').on(t.studentId, t.field, t.at)],
+);
+
 /** Tables whose rows belong to one school and are guarded by row-level security. */
 export const SCHOOL_OWNED_TABLES = [
   'school_years',
@@ -492,4 +562,8 @@ export const SCHOOL_OWNED_TABLES = [
   'student_year_notes',
   'attendance',
   'exemptions',
+  'student_imports',
+  'import_mappings',
+  'reference_extracts',
+  'reconciliation_resolutions',
 ] as const;

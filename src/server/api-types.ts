@@ -236,3 +236,105 @@ export interface CrossCheckView {
 /** POST /api/cross-checks/assign { semester } (principal): assigns every class-subject to a
  *  department head of another department. POST /api/cross-checks/:id/review
  *  { status: 'checked'|'issue_found', note? }. POST /api/cross-checks/:id/answer { answer }. */
+
+// ---------------------------------------------------------------------------
+// Student records and data cleaning ("Đúng – Đủ – Sạch – Sống").
+
+/** A student's identity field names (see domain/identity/student-record.ts STUDENT_FIELDS for labels). */
+export type StudentFieldName =
+  | 'fullName' | 'gender' | 'birthDate' | 'birthPlace' | 'ethnicityCode' | 'nationality' | 'personalId' | 'studentCode'
+  | 'hometown' | 'address' | 'phone' | 'policyStatus' | 'fatherName' | 'fatherOccupation' | 'motherName' | 'motherOccupation'
+  | 'guardianName' | 'guardianOccupation';
+
+export interface RecordProblemView {
+  field: StudentFieldName | 'parents' | 'duplicate';
+  code: string;
+  severity: 'blocking' | 'warning';
+  message: { vi: string; en: string };
+  value: string | null;
+}
+
+/** GET /api/students/:id ; PUT /api/students/:id { values: Partial<Record<StudentFieldName, string|null>>, reason? } → StudentProfileView.
+ *  POST /api/students { classId, on: 'dd/mm/yyyy', joinedAs: 'new'|'transfer_in', note?, values } → 201 StudentProfileView;
+ *  POST /api/students/:id/move { toClassId, on, reason }; POST /api/students/:id/leave { kind: 'transferred_out'|'dropped_out'|'graduated', on, reason }. */
+export interface StudentProfileView {
+  id: string;
+  classId: string | null;
+  className: string | null;
+  fields: Record<StudentFieldName, string | null>;
+  mandatory: StudentFieldName[];
+  problems: RecordProblemView[];
+  canEdit: boolean;
+  history: Array<{ schoolYear: string; className: string; enrolledOn: string | null; leftOn: string | null; status: string; joinedAs: string; note: string | null }>;
+}
+
+/** GET /api/data-quality?classId= → QualityBoardView; GET /api/data-quality.xlsx?classId= downloads the problem list. */
+export interface QualityBoardView {
+  classes: Array<{ classId: string; className: string; homeroomTeacher: string | null; students: number; clean: number; percentClean: number; reconciled: number; percentReconciled: number; blocking: number; warnings: number }>;
+  problems: Array<RecordProblemView & { studentId: string; studentName: string; className: string; responsible: string | null }>;
+  totals: { students: number; clean: number; percentClean: number; reconciled: number; percentReconciled: number };
+}
+
+/**
+ * Importing a student list into a class. POST /api/classes/:classId/student-imports (multipart `file`: XLSX or CSV in
+ * any of UTF-8, UTF-8 BOM, Windows-1258, UTF-16, or text typed in the legacy TCVN3/VNI fonts) → ImportPreview; nothing
+ * is written to students yet. PUT /api/student-imports/:id/mapping { mapping } → ImportPreview (the mapping is
+ * remembered for files with the same header row). POST /api/student-imports/:id/commit { mode: 'all' | 'valid_only' }
+ * → ImportResult ('all' answers 400 `import.invalid` if any row has an error, writing nothing).
+ * GET /api/student-imports/:id/errors.xlsx → every problem with row, column, value and rule.
+ */
+export interface ImportPreview {
+  id: string;
+  classId: string;
+  fileName: string;
+  format: 'xlsx' | 'csv';
+  encoding: string;
+  legacyFont: 'tcvn3' | 'vni' | null;
+  /** 'csdl_nganh' when the header row is the sector-database export layout (DOMAIN.md §6). */
+  layout: 'csdl_nganh' | 'custom';
+  headers: string[];
+  /** Columns that match no field and are known to carry nothing kept: listed so nothing is dropped unseen. */
+  unmappedColumns: string[];
+  /** Field → 0-based column index (null: not in the file). */
+  mapping: Partial<Record<StudentFieldName, number | null>>;
+  rows: Array<{
+    /** 1-based row number in the file. */
+    row: number;
+    values: Partial<Record<StudentFieldName, string | null>>;
+    /** What committing would do: create a student, update a matched one, nothing, or skip because of errors. */
+    action: 'create' | 'update' | 'unchanged' | 'error';
+    matchedStudentId: string | null;
+    problems: Array<RecordProblemView & { column: string | null }>;
+  }>;
+  summary: { rows: number; valid: number; errors: number; create: number; update: number; unchanged: number };
+  status: 'preview' | 'committed';
+}
+export interface ImportResult {
+  created: number;
+  updated: number;
+  skipped: number;
+}
+
+/**
+ * Reconciliation against reference extracts. POST /api/reference-extracts?source=csdl_nganh|vneid (multipart `file`)
+ * → { id, source, rows, fileName } (the school's latest extract of each source is used).
+ * GET /api/classes/:classId/reconciliation → ReconciliationView.
+ * POST /api/students/:id/reconcile { field, take: 'school'|'csdl_nganh'|'vneid'|'manual', value?, reason? } → 204
+ * (a manual value needs a reason; every resolution is audited).
+ */
+export interface ReconciliationView {
+  class: { id: string; name: string };
+  sources: Array<{ source: 'csdl_nganh' | 'vneid'; fileName: string; loadedAt: string; rows: number }>;
+  students: Array<{
+    studentId: string;
+    fullName: string;
+    matches: Record<'csdl_nganh' | 'vneid', { status: 'matched' | 'none' | 'several' | 'no_extract'; by: 'personalId' | 'studentCode' | 'nameBirthDate' | null }>;
+    differences: Array<{
+      field: StudentFieldName;
+      school: string | null;
+      sources: Partial<Record<'csdl_nganh' | 'vneid', string | null>>;
+      resolution: { take: string; value: string | null; by: string; at: string; reason: string | null } | null;
+    }>;
+    reconciled: boolean;
+  }>;
+}

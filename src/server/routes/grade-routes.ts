@@ -19,6 +19,7 @@ import { updateHomeroomStudent } from '../../services/homeroom/update-homeroom-s
 import { listSubjects, updateSubject } from '../../services/subjects/subjects.ts';
 import { requireAuth, requireSchool } from '../authorize.ts';
 import { langOf } from '../errors.ts';
+import { uploadedFile } from '../upload.ts';
 
 const uuid = z.string().uuid();
 const semester = z.coerce.number().int().min(1).max(2).transform((n) => n as 1 | 2);
@@ -28,16 +29,6 @@ const field = z.enum(['regular', 'midterm', 'final', 'comment']);
 function who(req: FastifyRequest) {
   const a = requireAuth(req);
   return { userId: a.user.id, label: a.user.displayName ? `${a.user.displayName} (${a.user.username})` : a.user.username };
-}
-
-/** Reads the one file of a multipart request (size-limited by the multipart plugin). */
-async function uploadedFile(req: FastifyRequest): Promise<{ name: string; content: Buffer }> {
-  if (!req.isMultipart()) throw new DomainError('unsupported_media_type');
-  const part = await req.file();
-  if (!part) throw new DomainError('file.invalid', { reason: 'không có tệp / no file (field "file")' });
-  const content = await part.toBuffer();
-  if (part.file.truncated) throw new DomainError('payload_too_large');
-  return { name: part.filename, content };
 }
 
 export function gradeRoutes(app: FastifyInstance, { database }: { database: Database }): void {

@@ -14,6 +14,9 @@ import { getStudentProfile, updateStudentProfile } from '../../services/students
 import { enrolStudent, leaveSchool, moveStudent } from '../../services/students/lifecycle.ts';
 import { requireAuth, requireSchool } from '../authorize.ts';
 import { langOf } from '../errors.ts';
+import { uploadedFile } from '../upload.ts';
+import { commitImport, createImport, getImport, importReportXlsx, setImportMapping } from '../../services/students/import-students.ts';
+import { MAX_IMPORT_BYTES } from '../../services/import/read-table.ts';
 
 const uuid = z.string().uuid();
 
@@ -78,6 +81,32 @@ export function studentRoutes(app: FastifyInstance, { database }: { database: Da
       return getStudentProfile({ ...ctx(req), studentId: req.params.id });
     },
   );
+
+  r.post(
+    '/api/classes/:classId/student-imports',
+    { config: { access: 'students.edit' }, schema: { tags: ['students'], summary: 'Upload a student list (XLSX/CSV, any encoding) and get its preview; nothing is written yet', params: z.object({ classId: uuid }) } },
+    async (req, reply) => {
+      const file = await uploadedFile(req, MAX_IMPORT_BYTES);
+      return reply.status(201).send(await createImport({ ...ctx(req), who: who(req), classId: req.params.classId, fileName: file.name, content: file.content, lang: langOf(req) }));
+    },
+  );
+  r.get('/api/student-imports/:id', { config: { access: 'students.edit' }, schema: { tags: ['students'], params: z.object({ id: uuid }) } }, async (req) =>
+    getImport({ ...ctx(req), importId: req.params.id, lang: langOf(req) }),
+  );
+  r.put(
+    '/api/student-imports/:id/mapping',
+    { config: { access: 'students.edit' }, schema: { tags: ['students'], params: z.object({ id: uuid }), body: z.strictObject({ mapping: z.record(z.string(), z.number().int().nullable()) }) } },
+    async (req) => setImportMapping({ ...ctx(req), importId: req.params.id, mapping: req.body.mapping, lang: langOf(req) }),
+  );
+  r.post(
+    '/api/student-imports/:id/commit',
+    { config: { access: 'students.edit' }, schema: { tags: ['students'], params: z.object({ id: uuid }), body: z.strictObject({ mode: z.enum(['all', 'valid_only']) }) } },
+    async (req) => commitImport({ ...ctx(req), who: who(req), importId: req.params.id, mode: req.body.mode, lang: langOf(req) }),
+  );
+  r.get('/api/student-imports/:id/errors.xlsx', { config: { access: 'students.edit' }, schema: { tags: ['students'], params: z.object({ id: uuid }) } }, async (req, reply) => {
+    const content = await importReportXlsx({ ...ctx(req), importId: req.params.id, lang: langOf(req) });
+    return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', 'attachment; filename="import-errors.xlsx"').send(content);
+  });
 
   r.get('/api/data-quality', { config: { access: 'classes.read' }, schema: { tags: ['students'], querystring: z.object({ classId: uuid.optional() }) } }, async (req) =>
     dataQualityBoard({ ...ctx(req), classId: req.query.classId }),

@@ -80,6 +80,34 @@ export function canEditStudent(actor: ActorScope, classId: string | null): boole
   return hasPermission(actor.roles, 'students.edit_all') || (classId !== null && isHomeroomOf(actor, classId));
 }
 
+/**
+ * One field as Vietnamese users write it → the stored form: names NFC with single spaces and
+ * capitals, dates dd/mm/yyyy or Excel serials → ISO, gender Nam/Nữ, ethnicity by code or
+ * name, ID numbers without separators. Returns the reason when the value cannot be stored.
+ */
+export function normaliseField(key: StudentField, raw: string | null | undefined, lang: 'vi' | 'en'): { ok: true; value: string | null } | { ok: false; message: string } {
+  let v = raw === null || raw === undefined ? null : raw.normalize('NFC').replace(/\s+/g, ' ').trim() || null;
+  if (v === null) return { ok: true, value: null };
+  if (NAME_FIELDS.has(key)) v = normalizePersonName(v);
+  else if (key === 'birthDate') {
+    const d = parseVietnameseDate(/^\d+(\.0+)?$/.test(v) && Number(v) > 1000 && Number(v) < 100000 ? Number(v) : v);
+    if (!d.ok) return { ok: false, message: d.problem.message[lang] };
+    v = d.date;
+  } else if (key === 'gender') {
+    const g = v.toLowerCase();
+    v = ['nam', 'male', 'm'].includes(g) ? 'male' : ['nữ', 'nu', 'female', 'f'].includes(g) ? 'female' : v;
+    if (v !== 'male' && v !== 'female') return { ok: false, message: lang === 'vi' ? `Giới tính "${raw}": phải là Nam hoặc Nữ.` : `Gender "${raw}": male or female.` };
+  } else if (key === 'ethnicityCode') {
+    const e = (/^\d{1,2}$/.test(v) ? ethnicityByCode(v.padStart(2, '0')) : null) ?? findEthnicity(v);
+    if (!e) return { ok: false, message: lang === 'vi' ? `Không nhận ra dân tộc "${v}" (danh mục 54 dân tộc).` : `Unknown ethnic group "${v}".` };
+    v = e.code;
+  } else if (key === 'personalId' || key === 'studentCode' || key === 'phone') {
+    v = v.replace(/[\s.-]/g, '');
+  }
+  if ([...v].length > 300) return { ok: false, message: lang === 'vi' ? 'Tối đa 300 ký tự.' : 'At most 300 characters.' };
+  return { ok: true, value: v };
+}
+
 /** Normalises and checks submitted values; throws `validation` naming each bad field. */
 export function normaliseProfileInput(input: Partial<Record<string, string | null>>, lang: 'vi' | 'en'): Partial<Record<StudentField, string | null>> {
   const details: ErrorDetail[] = [];
@@ -89,27 +117,9 @@ export function normaliseProfileInput(input: Partial<Record<string, string | nul
       details.push({ path: key, message: lang === 'vi' ? 'Trường không tồn tại.' : 'Unknown field.' });
       continue;
     }
-    let v = raw === null || raw === undefined ? null : raw.normalize('NFC').replace(/\s+/g, ' ').trim() || null;
-    if (v !== null) {
-      if (NAME_FIELDS.has(key)) v = normalizePersonName(v);
-      else if (key === 'birthDate') {
-        const d = parseVietnameseDate(v);
-        if (d.ok) v = d.date;
-        else details.push({ path: key, message: d.problem.message[lang] });
-      } else if (key === 'gender') {
-        const g = v.toLowerCase();
-        v = ['nam', 'male', 'm'].includes(g) ? 'male' : ['nữ', 'nu', 'female', 'f'].includes(g) ? 'female' : v;
-        if (v !== 'male' && v !== 'female') details.push({ path: key, message: lang === 'vi' ? 'Giới tính: Nam hoặc Nữ.' : 'Gender: male or female.' });
-      } else if (key === 'ethnicityCode') {
-        const e = ethnicityByCode(v.padStart(2, '0')) ?? findEthnicity(v);
-        if (e) v = e.code;
-        else details.push({ path: key, message: lang === 'vi' ? `Không nhận ra dân tộc "${v}".` : `Unknown ethnic group "${v}".` });
-      } else if (key === 'personalId' || key === 'studentCode' || key === 'phone') {
-        v = v.replace(/[\s.-]/g, '');
-      }
-      if (v !== null && [...v].length > 300) details.push({ path: key, message: lang === 'vi' ? 'Tối đa 300 ký tự.' : 'At most 300 characters.' });
-    }
-    out[key] = v;
+    const r = normaliseField(key, raw, lang);
+    if (r.ok) out[key] = r.value;
+    else details.push({ path: key, message: r.message });
   }
   if (details.length) throw new DomainError('validation', { summary: details.map((d) => `${d.path}: ${d.message}`).join('; ') }, details);
   return out;
