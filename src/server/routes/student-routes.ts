@@ -17,6 +17,7 @@ import { langOf } from '../errors.ts';
 import { uploadedFile } from '../upload.ts';
 import { commitImport, createImport, getImport, importReportXlsx, setImportMapping } from '../../services/students/import-students.ts';
 import { MAX_IMPORT_BYTES } from '../../services/import/read-table.ts';
+import { loadReferenceExtract, reconciliationView, resolveDifference } from '../../services/students/reconciliation.ts';
 
 const uuid = z.string().uuid();
 
@@ -108,6 +109,33 @@ export function studentRoutes(app: FastifyInstance, { database }: { database: Da
     return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', 'attachment; filename="import-errors.xlsx"').send(content);
   });
 
+  r.post(
+    '/api/reference-extracts',
+    { config: { access: 'students.edit' }, schema: { tags: ['students'], summary: 'Load a reference extract (sector database or VNeID) to reconcile against', querystring: z.object({ source: z.enum(['csdl_nganh', 'vneid']) }) } },
+    async (req, reply) => {
+      const file = await uploadedFile(req, MAX_IMPORT_BYTES);
+      return reply.status(201).send(await loadReferenceExtract({ ...ctx(req), who: who(req), source: req.query.source, fileName: file.name, content: file.content, lang: langOf(req) }));
+    },
+  );
+  r.get('/api/classes/:classId/reconciliation', { config: { access: 'classes.read' }, schema: { tags: ['students'], params: z.object({ classId: uuid }) } }, async (req) =>
+    reconciliationView({ ...ctx(req), classId: req.params.classId }),
+  );
+  r.post(
+    '/api/students/:id/reconcile',
+    {
+      config: { access: 'students.edit' },
+      schema: {
+        tags: ['students'],
+        params: z.object({ id: uuid }),
+        body: z.strictObject({ field: z.string().max(40), take: z.enum(['school', 'csdl_nganh', 'vneid', 'manual']), value: z.string().max(1000).nullable().optional(), reason: z.string().max(1000).optional() }),
+      },
+    },
+    async (req, reply) => {
+      await resolveDifference({ ...ctx(req), who: who(req), studentId: req.params.id, ...req.body, lang: langOf(req) });
+      return reply.status(204).send();
+    },
+  );
+
   r.get('/api/data-quality', { config: { access: 'classes.read' }, schema: { tags: ['students'], querystring: z.object({ classId: uuid.optional() }) } }, async (req) =>
     dataQualityBoard({ ...ctx(req), classId: req.query.classId }),
   );
@@ -119,7 +147,7 @@ export function studentRoutes(app: FastifyInstance, { database }: { database: Da
     const rows = board.problems.map((p) => [
       p.className,
       p.studentName,
-      p.field === 'parents' ? (lang === 'vi' ? 'Cha mẹ / người giám hộ' : 'Parents / guardian') : STUDENT_FIELDS[p.field][lang],
+      p.field === 'parents' ? (lang === 'vi' ? 'Cha mẹ / người giám hộ' : 'Parents / guardian') : p.field === 'duplicate' ? (lang === 'vi' ? 'Trùng học sinh' : 'Possible duplicate') : STUDENT_FIELDS[p.field][lang],
       p.severity === 'blocking' ? (lang === 'vi' ? 'Chặn ký' : 'Blocks signing') : lang === 'vi' ? 'Cảnh báo' : 'Warning',
       p.message[lang],
       p.value ?? '',
