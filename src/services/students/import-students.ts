@@ -247,25 +247,33 @@ export async function commitImport(opts: { db: Db; actor: ActorScope; who: Actor
     const today = vietnamToday();
     const enrolledOn = today < cls!.startsOn ? cls!.startsOn : today > cls!.endsOn ? cls!.endsOn : today;
     const log: Array<{ row: number; studentId: string; action: string; changes: Record<string, { old: string | null; new: string | null }> }> = [];
-    for (const r of preview.rows) {
-      if (r.action === 'error' || r.action === 'unchanged') continue;
-      const values = Object.fromEntries(Object.entries(r.values).filter(([, v]) => v !== null)) as Record<string, string>;
-      let studentId = r.matchedStudentId;
-      const changes: Record<string, { old: string | null; new: string | null }> = {};
-      if (!studentId) {
-        const [s] = await tx.insert(students).values({ ...values, schoolId: opts.schoolId, fullName: values.fullName!, gender: values.gender!, birthDate: values.birthDate! }).returning({ id: students.id });
-        studentId = s!.id;
-        for (const [k, v] of Object.entries(values)) changes[k] = { old: null, new: v };
-      } else {
-        const [old] = await tx.select().from(students).where(eq(students.id, studentId));
-        const before = factsOf(old!);
-        const set = Object.fromEntries(Object.entries(values).filter(([k, v]) => before[k as StudentField] !== v));
-        for (const [k, v] of Object.entries(set)) changes[k] = { old: before[k as StudentField], new: v };
-        if (Object.keys(set).length) await tx.update(students).set(set).where(eq(students.id, studentId));
-      }
-      const [enrolled] = await tx.select({ id: enrolments.id }).from(enrolments).where(and(eq(enrolments.studentId, studentId), eq(enrolments.schoolYearId, cls!.schoolYearId), eq(enrolments.status, 'active')));
-      if (!enrolled) await tx.insert(enrolments).values({ schoolId: opts.schoolId, studentId, schoolYearId: cls!.schoolYearId, classId: imp.classId, enrolledOn, joinedAs: 'new', note: `Nhập từ tệp ${imp.fileName}` });
-      log.push({ row: r.row, studentId, action: r.matchedStudentId ? 'updated' : 'created', changes });
+    const given = (r: Row) => Object.fromEntries(Object.entries(r.values).filter(([, v]) => v !== null)) as Record<string, string>;
+    const toEnrol: string[] = [];
+    // New students go in chunks (a whole school's export at once).
+    const creates = preview.rows.filter((r) => r.action === 'create');
+    for (let i = 0; i < creates.length; i += 500) {
+      const chunk = creates.slice(i, i + 500);
+      const ids = await tx
+        .insert(students)
+        .values(chunk.map((r) => { const v = given(r); return { ...v, schoolId: opts.schoolId, fullName: v.fullName!, gender: v.gender!, birthDate: v.birthDate! }; }))
+        .returning({ id: students.id });
+      chunk.forEach((r, j) => {
+        toEnrol.push(ids[j]!.id);
+        log.push({ row: r.row, studentId: ids[j]!.id, action: 'created', changes: Object.fromEntries(Object.entries(given(r)).map(([k, v]) => [k, { old: null, new: v }])) });
+      });
+    }
+    const activeNow = new Set((await tx.select({ id: enrolments.studentId }).from(enrolments).where(and(eq(enrolments.schoolYearId, cls!.schoolYearId), eq(enrolments.status, 'active')))).map((e) => e.id));
+    for (const r of preview.rows.filter((x) => x.action === 'update')) {
+      const studentId = r.matchedStudentId!;
+      const [old] = await tx.select().from(students).where(eq(students.id, studentId));
+      const before = factsOf(old!);
+      const set = Object.fromEntries(Object.entries(given(r)).filter(([k, v]) => before[k as StudentField] !== v));
+      if (Object.keys(set).length) await tx.update(students).set(set).where(eq(students.id, studentId));
+      if (!activeNow.has(studentId)) toEnrol.push(studentId);
+      log.push({ row: r.row, studentId, action: 'updated', changes: Object.fromEntries(Object.entries(set).map(([k, v]) => [k, { old: before[k as StudentField], new: v }])) });
+    }
+    for (let i = 0; i < toEnrol.length; i += 500) {
+      await tx.insert(enrolments).values(toEnrol.slice(i, i + 500).map((studentId) => ({ schoolId: opts.schoolId, studentId, schoolYearId: cls!.schoolYearId, classId: imp.classId, enrolledOn, joinedAs: 'new', note: `Nhập từ tệp ${imp.fileName}` })));
     }
     const result: ImportResult = { created: log.filter((l) => l.action === 'created').length, updated: log.filter((l) => l.action === 'updated').length, skipped: errors.length };
     await tx.update(studentImports).set({ status: 'committed', result, committedAt: new Date() }).where(eq(studentImports.id, imp.id));
