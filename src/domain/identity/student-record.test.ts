@@ -27,6 +27,9 @@ const cases: Array<[string, Partial<StudentFacts>, string[]]> = [
   ['unknown ethnicity code', { ethnicityCode: '55' }, ['ethnicityCode:record.unknown_ethnicity']],
   ['a name with double spaces is a warning', { fullName: 'Nguyễn  Thị Lan' }, ['fullName:record.name_not_clean']],
   ['no parent or guardian is a warning', { motherName: null }, ['parents:record.no_parent']],
+  ['a current address in a pre-2025 province is a warning', { address: 'Xã Quảng Ninh, Huyện Quảng Ninh, Tỉnh Quảng Bình' }, ['address:record.old_province']],
+  ['a current address without a province is a warning', { address: 'Thôn 1' }, ['address:record.address_no_province']],
+  ['an old province as the place of birth is history, not a problem', { birthPlace: 'Tỉnh Hà Tây' }, []],
 ];
 for (const [name, patch, expected] of cases) {
   test(`student record: ${name}`, () => {

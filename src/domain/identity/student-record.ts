@@ -5,6 +5,7 @@
  */
 import { ethnicityByCode } from './ethnicity.ts';
 import { normalizePersonName } from './names.ts';
+import { addressProvince } from './provinces-2025.ts';
 import { validatePersonalId } from './personal-id.ts';
 import { validateStudentCode } from './student-code.ts';
 import type { Gender, IsoDate } from './types.ts';
@@ -91,6 +92,15 @@ export function checkStudentRecord(s: StudentFacts, mandatory: readonly StudentF
     const v = s[f];
     if (!empty(v) && normalizePersonName(v!) !== v) {
       out.push({ field: f, code: 'record.name_not_clean', severity: 'warning', message: { vi: `Tên cần chuẩn hoá thành "${normalizePersonName(v!)}".`, en: `The name should read "${normalizePersonName(v!)}".` }, value: v! });
+    }
+  }
+  if (!empty(s.address)) {
+    // The current address is written in the post-July-2025 form; older province names are accepted but flagged.
+    const p = addressProvince(s.address!);
+    if (p.kind === 'pre2025') {
+      out.push({ field: 'address', code: 'record.old_province', severity: 'warning', message: { vi: `Nơi ở hiện nay ghi tỉnh "${p.name}" (trước 1/7/2025): cập nhật theo địa giới hành chính mới.`, en: `The current address names "${p.name}", a pre-July-2025 province: update it to the new units.` }, value: s.address! });
+    } else if (p.kind === 'unknown') {
+      out.push({ field: 'address', code: 'record.address_no_province', severity: 'warning', message: { vi: 'Nơi ở hiện nay chưa ghi tỉnh/thành phố (xã/phường, tỉnh/thành phố).', en: 'The current address does not end with a province (commune, province).' }, value: s.address! });
     }
   }
   if (empty(s.fatherName) && empty(s.motherName) && empty(s.guardianName)) {
