@@ -101,3 +101,78 @@ export interface HomeroomUpdate {
   conduct?: 'tot' | 'kha' | 'dat' | 'chua_dat' | null;
   comment?: string | null;
 }
+
+/** Attendance status of one session (buổi) in the daily register. */
+export type AttendanceStatus = 'present' | 'excused' | 'unexcused';
+
+/** PUT /api/classes/:classId/attendance body: one day, all or nothing. */
+export interface AttendanceSave {
+  /** YYYY-MM-DD */
+  date: string;
+  entries: Array<{ studentId: string; session: 1 | 2; status: AttendanceStatus }>;
+}
+
+export type ExemptionKind = 'whole_subject' | 'practical_part';
+
+/** GET /api/classes/:classId/exemptions item (miễn học, decided by leadership). */
+export interface Exemption {
+  id: string;
+  studentId: string;
+  studentName: string;
+  classSubjectId: string;
+  subjectName: string;
+  kind: ExemptionKind;
+  semesters: number[];
+  reason: string;
+  decidedBy: string | null;
+}
+
+export interface ExemptionCreate {
+  studentId: string;
+  classSubjectId: string;
+  kind: ExemptionKind;
+  semesters: Array<1 | 2>;
+  reason: string;
+}
+
+/** GET/PUT /api/school/settings. */
+export interface SchoolSettings {
+  totpRequiredRoles: string[];
+  /** Roles that sign or approve records: the ones the school may require a second factor for. */
+  signingRoles?: string[];
+}
+
+/** GET /api/school/year (null when the school has no current year). */
+export interface SchoolYearSettings {
+  schoolYear: string;
+  startsOn: string;
+  endsOn: string;
+  semester2StartsOn: string | null;
+  /** ISO datetimes: the grade book locks at these moments. */
+  semester1LockAt: string | null;
+  semester2LockAt: string | null;
+}
+
+export type SchoolYearUpdate = Partial<Pick<SchoolYearSettings, 'semester2StartsOn' | 'semester1LockAt' | 'semester2LockAt'>>;
+
+export type LeaveKind = 'transferred_out' | 'dropped_out' | 'graduated';
+
+/** POST /api/students body: enrol a new student or one transferred in. */
+export interface EnrolStudentRequest {
+  classId: string;
+  /** dd/mm/yyyy */
+  on: string;
+  joinedAs: 'new' | 'transfer_in';
+  note?: string;
+  values: Record<string, string | null>;
+}
+
+/** POST /api/reference-extracts answer. */
+export interface ReferenceExtractUploaded {
+  id: string;
+  source: 'csdl_nganh' | 'vneid';
+  rows: number;
+  fileName: string;
+}
+
+export type ReconcileTake = 'school' | 'csdl_nganh' | 'vneid' | 'manual';

@@ -13,6 +13,13 @@ import type {
   GradeSheetRow,
   HomeInfo,
   HomeroomView,
+  AttendanceDay,
+  ImportPreview,
+  ImportResult,
+  QualityBoardView,
+  ReconciliationView,
+  StudentFieldName,
+  StudentProfileView,
   Locale,
   LoginRequest,
   MyClassSubject,
@@ -22,6 +29,16 @@ import type {
   SessionInfo,
 } from '../server/api-types.ts';
 import type {
+  AttendanceSave,
+  EnrolStudentRequest,
+  Exemption,
+  ExemptionCreate,
+  LeaveKind,
+  ReconcileTake,
+  ReferenceExtractUploaded,
+  SchoolSettings,
+  SchoolYearSettings,
+  SchoolYearUpdate,
   AuditEntry,
   AuditVerifyResult,
   ClassStudentsResponse,
@@ -180,6 +197,51 @@ export const api = {
     request<unknown>('POST', `/api/cross-checks/${enc(id)}/answer`, { answer }),
   subjects: () => request<{ subjects: Subject[] }>('GET', '/api/subjects'),
   updateSubject: (id: string, body: SubjectUpdate) => request<Subject>('PUT', `/api/subjects/${enc(id)}`, body),
+
+  // Daily register and exemptions
+  attendanceDay: (classId: string, date: string) =>
+    request<AttendanceDay>('GET', `/api/classes/${enc(classId)}/attendance${query({ date })}`),
+  saveAttendance: (classId: string, body: AttendanceSave) =>
+    request<void>('PUT', `/api/classes/${enc(classId)}/attendance`, body),
+  exemptions: (classId: string) => request<{ exemptions: Exemption[] }>('GET', `/api/classes/${enc(classId)}/exemptions`),
+  createExemption: (body: ExemptionCreate) => request<unknown>('POST', '/api/exemptions', body),
+  deleteExemption: (id: string) => request<void>('DELETE', `/api/exemptions/${enc(id)}`),
+
+  // School settings
+  schoolSettings: () => request<SchoolSettings>('GET', '/api/school/settings'),
+  updateSchoolSettings: (body: { totpRequiredRoles: string[] }) => request<SchoolSettings>('PUT', '/api/school/settings', body),
+  schoolYear: () => request<SchoolYearSettings | null>('GET', '/api/school/year'),
+  updateSchoolYear: (body: SchoolYearUpdate) => request<unknown>('PUT', '/api/school/year', body),
+  studentFields: () => request<{ mandatory: string[] }>('GET', '/api/school/student-fields'),
+  updateStudentFields: (mandatory: string[]) => request<{ mandatory: string[] }>('PUT', '/api/school/student-fields', { mandatory }),
+
+  // Student records
+  student: (id: string) => request<StudentProfileView>('GET', `/api/students/${enc(id)}`),
+  updateStudent: (id: string, body: { values: Partial<Record<StudentFieldName, string | null>>; reason?: string }) =>
+    request<StudentProfileView>('PUT', `/api/students/${enc(id)}`, body),
+  enrolStudent: (body: EnrolStudentRequest) => request<StudentProfileView>('POST', '/api/students', body),
+  moveStudent: (id: string, body: { toClassId: string; on: string; reason: string }) =>
+    request<StudentProfileView>('POST', `/api/students/${enc(id)}/move`, body),
+  leaveStudent: (id: string, body: { kind: LeaveKind; on: string; reason: string }) =>
+    request<StudentProfileView>('POST', `/api/students/${enc(id)}/leave`, body),
+  dataQuality: (classId?: string) => request<QualityBoardView>('GET', `/api/data-quality${query({ classId })}`),
+  dataQualityXlsxUrl: (classId?: string) => `/api/data-quality.xlsx${query({ classId })}`,
+
+  // Student-list import
+  startStudentImport: (classId: string, file: File) =>
+    request<ImportPreview>('POST', `/api/classes/${enc(classId)}/student-imports`, formData(file)),
+  updateImportMapping: (id: string, mapping: ImportPreview['mapping']) =>
+    request<ImportPreview>('PUT', `/api/student-imports/${enc(id)}/mapping`, { mapping }),
+  commitImport: (id: string, mode: 'all' | 'valid_only') =>
+    request<ImportResult>('POST', `/api/student-imports/${enc(id)}/commit`, { mode }),
+  importErrorsUrl: (id: string) => `/api/student-imports/${enc(id)}/errors.xlsx`,
+
+  // Reconciliation against the sector database and VNeID
+  uploadReferenceExtract: (source: 'csdl_nganh' | 'vneid', file: File) =>
+    request<ReferenceExtractUploaded>('POST', `/api/reference-extracts${query({ source })}`, formData(file)),
+  reconciliation: (classId: string) => request<ReconciliationView>('GET', `/api/classes/${enc(classId)}/reconciliation`),
+  reconcile: (studentId: string, body: { field: StudentFieldName; take: ReconcileTake; value?: string | null; reason?: string }) =>
+    request<void>('POST', `/api/students/${enc(studentId)}/reconcile`, body),
 };
 
 function enc(segment: string): string {

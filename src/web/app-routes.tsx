@@ -9,6 +9,10 @@ import { ChangeRequestsPage } from './pages/change-requests-page.tsx';
 import { ClassStudentsPage } from './pages/class-students-page.tsx';
 import { ClassesPage } from './pages/classes-page.tsx';
 import { CrossChecksPage } from './pages/cross-checks-page.tsx';
+import { DataQualityPage } from './pages/data-quality-page.tsx';
+import { ReconciliationPage } from './pages/reconciliation-page.tsx';
+import { SchoolSettingsPage } from './pages/school-settings-page.tsx';
+import { StudentProfilePage } from './pages/student-profile-page.tsx';
 import { GradeSheetPage } from './pages/grade-sheet-page.tsx';
 import { HomePage } from './pages/home-page.tsx';
 import { HomeroomPage, HomeroomPickerPage } from './pages/homeroom-page.tsx';
@@ -35,6 +39,38 @@ export function AppRoutes() {
           element={
             <RequirePermission permission="classes.read">
               <ClassStudentsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="classes/:classId/reconciliation"
+          element={
+            <RequirePermission permission="classes.read">
+              <ReconciliationPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="students/:id"
+          element={
+            <RequirePermission permission="classes.read">
+              <StudentProfilePage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="data-quality"
+          element={
+            <RequirePermission permission="classes.read">
+              <DataQualityPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="school-settings"
+          element={
+            <RequirePermission permission="school.configure">
+              <SchoolSettingsPage />
             </RequirePermission>
           }
         />

@@ -312,6 +312,25 @@ for (const kind of BACKENDS) {
       assert.deepEqual(audit.map((a) => a.action), ['subject.updated']);
     });
 
+    test('the school administrator edits a class’s subject set and teachers; nothing that would change recorded results', async () => {
+      const admin = await sessionFor(t, t.school.users.school_admin.id, t.school.schoolId);
+      const subjects = (await admin.request({ method: 'GET', url: '/api/subjects' })).json().subjects as Array<{ id: string; code: string }>;
+      const id = (code: string) => subjects.find((s) => s.code === code)!.id;
+      const url = (code: string) => `/api/classes/${t.school.classId}/subjects/${id(code)}`;
+      assert.equal((await admin.request({ method: 'PUT', url: url('VL'), payload: { topicCluster: true } })).statusCode, 200);
+      assert.equal((await admin.request({ method: 'PUT', url: url('HH'), payload: { topicCluster: true } })).statusCode, 200);
+      assert.equal((await admin.request({ method: 'PUT', url: url('SH'), payload: { topicCluster: true } })).statusCode, 200);
+      assert.equal((await admin.request({ method: 'PUT', url: url('NV'), payload: { topicCluster: true } })).statusCode, 400, 'at most three topic clusters');
+      assert.equal((await admin.request({ method: 'PUT', url: url('NN1'), payload: { topicCluster: true } })).statusCode, 400, 'Ngoại ngữ 1 has no topic cluster');
+      assert.equal((await admin.request({ method: 'PUT', url: url('TOAN'), payload: { topicCluster: true } })).statusCode, 400, 'Toán has marks');
+      const list = (await admin.request({ method: 'GET', url: `/api/classes/${t.school.classId}/subjects` })).json();
+      assert.deepEqual(list.subjects.map((s: { code: string; topicCluster: boolean; hasMarks: boolean }) => [s.code, s.topicCluster, s.hasMarks]), [['TOAN', false, true], ['VL', true, false], ['HH', true, false], ['SH', true, false]]);
+      const toan = list.subjects.find((s: { code: string }) => s.code === 'TOAN');
+      assert.equal((await admin.request({ method: 'DELETE', url: `/api/class-subjects/${toan.id}` })).statusCode, 400);
+      const vl = list.subjects.find((s: { code: string }) => s.code === 'VL');
+      assert.equal((await admin.request({ method: 'DELETE', url: `/api/class-subjects/${vl.id}` })).statusCode, 204);
+    });
+
     test('every grade change is in the audit chain, which still verifies', async () => {
       const n = await t.database.db.execute<{ n: number }>(sql`select count(*)::int as n from audit_log where action like 'grades.%'`);
       assert.ok(Number(n.rows[0]!.n) >= 6);

@@ -33,6 +33,9 @@ const EXPECTED: Record<string, Allowed> = {
   'PUT /api/school/settings': ['school_admin', 'principal'],
   'GET /api/classes': STAFF,
   'GET /api/classes/:classId/students': STAFF, // scoped further below
+  'GET /api/classes/:classId/subjects': STAFF,
+  'PUT /api/classes/:classId/subjects/:subjectId': ['school_admin'],
+  'DELETE /api/class-subjects/:id': ['school_admin'],
   'GET /api/staff': ['school_admin', 'principal', 'vice_principal', 'department_head', 'clerk'],
   'GET /api/audit': ['school_admin', 'principal', 'vice_principal'],
   'GET /api/audit/verify': ['school_admin', 'principal', 'vice_principal'],
@@ -100,7 +103,7 @@ for (const kind of BACKENDS) {
     const NO_SUCH = '00000000-0000-4000-8000-000000000000';
     const url = (pattern: string) =>
       pattern.replace(/:(\w+)/g, (_, name: string) =>
-        ({ classId: t.school.classId, userId: spareUserId, classSubjectId: t.school.classSubjectId, semester: '1', studentId: t.school.studentIds[0]!, sheetId: NO_SUCH, id: pattern.startsWith('/api/students/') ? t.school.studentIds[0]! : NO_SUCH })[name] ?? `:${name}`,
+        ({ classId: t.school.classId, userId: spareUserId, classSubjectId: t.school.classSubjectId, semester: '1', studentId: t.school.studentIds[0]!, sheetId: NO_SUCH, subjectId: NO_SUCH, id: pattern.startsWith('/api/students/') ? t.school.studentIds[0]! : NO_SUCH })[name] ?? `:${name}`,
       );
 
     test('every API route is in the expected table, and every table entry is a route', () => {

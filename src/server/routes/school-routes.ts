@@ -6,6 +6,7 @@ import { listAudit } from '../../services/audit/list-audit.ts';
 import { verifyAudit } from '../../services/audit/verify-audit.ts';
 import { listClassStudents } from '../../services/classes/list-class-students.ts';
 import { listClasses } from '../../services/classes/list-classes.ts';
+import { listClassSubjects, removeClassSubject, setClassSubject } from '../../services/classes/class-subjects.ts';
 import { getHome } from '../../services/home/get-home.ts';
 import { updateSchoolSettings, updateYearSettings } from '../../services/schools/update-school-settings.ts';
 import { schoolYears } from '../../db/schema.ts';
@@ -80,6 +81,31 @@ export function schoolRoutes(app: FastifyInstance, { database }: { database: Dat
     { config: { access: 'classes.read' }, schema: { tags: ['school'], params: z.object({ classId: z.string().uuid() }) } },
     async (req) => listClassStudents({ db, actor: requireAuth(req).actor, schoolId: requireSchool(req), classId: req.params.classId }),
   );
+
+  r.get('/api/classes/:classId/subjects', { config: { access: 'classes.read' }, schema: { tags: ['school'], summary: "A class's subjects, teachers and topic clusters", params: z.object({ classId: z.string().uuid() }) } }, async (req) =>
+    listClassSubjects({ db, actor: requireAuth(req).actor, schoolId: requireSchool(req), classId: req.params.classId }),
+  );
+  r.put(
+    '/api/classes/:classId/subjects/:subjectId',
+    {
+      config: { access: 'subjects.manage' },
+      schema: {
+        tags: ['school'],
+        summary: 'Add a subject to a class, or change its teacher or topic cluster',
+        params: z.object({ classId: z.string().uuid(), subjectId: z.string().uuid() }),
+        body: z.strictObject({ teacherStaffId: z.string().uuid().nullable().optional(), topicCluster: z.boolean().optional(), electiveCombination: z.string().max(200).optional() }),
+      },
+    },
+    async (req) => {
+      const a = requireAuth(req);
+      return setClassSubject({ db, who: { userId: a.user.id, label: a.user.username }, schoolId: requireSchool(req), classId: req.params.classId, subjectId: req.params.subjectId, ...req.body });
+    },
+  );
+  r.delete('/api/class-subjects/:id', { config: { access: 'subjects.manage' }, schema: { tags: ['school'], params: z.object({ id: z.string().uuid() }) } }, async (req, reply) => {
+    const a = requireAuth(req);
+    await removeClassSubject({ db, who: { userId: a.user.id, label: a.user.username }, schoolId: requireSchool(req), classSubjectId: req.params.id });
+    return reply.status(204).send();
+  });
 
   r.get('/api/staff', { config: { access: 'staff.read' }, schema: { tags: ['school'] } }, async (req) => ({
     staff: await listStaff({ db, schoolId: requireSchool(req) }),

@@ -58,7 +58,11 @@ export function HomeroomStudentsTable({ view, onSaved }: HomeroomStudentsTablePr
         title: t(field === 'absentExcused' ? 'homeroom.absentExcused' : 'homeroom.absentUnexcused'),
         key: `s${semester}-${field}`,
         align: 'right' as const,
-        render: (_v: unknown, s: Student) => s.semesters[String(semester) as '1' | '2'][field],
+        render: (_v: unknown, s: Student) => (
+          <span data-testid={`absences-${s.studentId}-${semester}-${field === 'absentExcused' ? 'excused' : 'unexcused'}`}>
+            {s.semesters[String(semester) as '1' | '2'][field]}
+          </span>
+        ),
       })),
       {
         title: t('homeroom.learning'),

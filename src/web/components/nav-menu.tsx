@@ -8,6 +8,8 @@ import {
   FileSearchOutlined,
   HomeOutlined,
   IdcardOutlined,
+  SafetyCertificateOutlined,
+  SettingOutlined,
   SolutionOutlined,
   TableOutlined,
   TeamOutlined,
@@ -27,6 +29,8 @@ const ICONS: Record<string, ReactNode> = {
   subjects: <BookOutlined />,
   classes: <TeamOutlined />,
   staff: <IdcardOutlined />,
+  'data-quality': <SafetyCertificateOutlined />,
+  'school-settings': <SettingOutlined />,
   audit: <AuditOutlined />,
   account: <UserOutlined />,
 };

@@ -1,7 +1,9 @@
+import { enRecords } from './en-records.ts';
 import type { MessageKey } from './vi.ts';
 
 /** English UI strings: the type makes a missing key a compile error. */
 export const en: Record<MessageKey, string> = {
+  ...enRecords,
   'app.name': 'Digital school record',
   'app.tagline': 'Học bạ số for upper-secondary schools',
   'common.loading': 'Loading…',

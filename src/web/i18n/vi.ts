@@ -2,7 +2,10 @@
  * Vietnamese UI strings: the default language and the source of truth for the keys
  * (en.ts must provide every key). `{name}` marks a value filled in by `t()`.
  */
+import { viRecords } from './vi-records.ts';
+
 export const vi = {
+  ...viRecords,
   'app.name': 'Học bạ số',
   'app.tagline': 'Học bạ số THPT',
   'common.loading': 'Đang tải…',

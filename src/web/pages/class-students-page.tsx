@@ -1,20 +1,27 @@
 /** The students of one class (403 for people who may not see that class). */
-import { Button, Table } from 'antd';
-import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Link, useParams } from 'react-router';
+import { useState } from 'react';
+import { Button, Space, Table } from 'antd';
+import { ArrowLeftOutlined, AuditOutlined, UserAddOutlined } from '@ant-design/icons';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api.ts';
 import type { ClassStudent } from '../api-models.ts';
+import { EnrolStudentModal } from '../components/enrol-student-modal.tsx';
 import { ErrorResult } from '../components/error-result.tsx';
+import { StudentImportWizard } from '../components/student-import-wizard.tsx';
 import { PageLoader } from '../components/page-loader.tsx';
 import { PageTitle } from '../components/page-title.tsx';
 import { formatDate } from '../format.ts';
 import { useLocale } from '../i18n/locale-context.tsx';
+import { useSession } from '../session/session-context.tsx';
 import { useApiData } from '../use-api-data.ts';
 
 export function ClassStudentsPage() {
   const { t } = useLocale();
   const { classId = '' } = useParams();
+  const { can } = useSession();
+  const navigate = useNavigate();
   const result = useApiData(() => api.classStudents(classId), [classId]);
+  const [enrolling, setEnrolling] = useState(false);
 
   if (result.loading && !result.data) return <PageLoader />;
   if (result.error || !result.data) {
@@ -28,9 +35,20 @@ export function ClassStudentsPage() {
       <PageTitle
         testId="class-students-heading"
         extra={
-          <Link to="/classes">
-            <Button icon={<ArrowLeftOutlined />}>{t('common.back')}</Button>
-          </Link>
+          <Space wrap>
+            <Link to="/classes">
+              <Button icon={<ArrowLeftOutlined />}>{t('common.back')}</Button>
+            </Link>
+            <Link to={`/classes/${encodeURIComponent(classId)}/reconciliation`} data-testid="open-reconciliation">
+              <Button icon={<AuditOutlined />}>{t('students.reconcile')}</Button>
+            </Link>
+            {can('students.edit') && <StudentImportWizard classId={classId} className={result.data.class.name} onImported={result.reload} />}
+            {can('students.enrol') && (
+              <Button type="primary" icon={<UserAddOutlined />} onClick={() => setEnrolling(true)} data-testid="enrol-open">
+                {t('students.add')}
+              </Button>
+            )}
+          </Space>
         }
       >
         {t('students.title', { name: result.data.class.name })}
@@ -45,7 +63,16 @@ export function ClassStudentsPage() {
         scroll={{ x: 'max-content' }}
         columns={[
           { title: '#', key: 'index', width: 48, render: (_value, _row, index) => index + 1 },
-          { title: t('students.fullName'), dataIndex: 'fullName', key: 'fullName' },
+          {
+            title: t('students.fullName'),
+            dataIndex: 'fullName',
+            key: 'fullName',
+            render: (name: string, row: ClassStudent) => (
+              <Link to={`/students/${encodeURIComponent(row.id)}`} data-testid="student-link">
+                {name}
+              </Link>
+            ),
+          },
           {
             title: t('students.gender'),
             dataIndex: 'gender',
@@ -62,6 +89,15 @@ export function ClassStudentsPage() {
           { title: t('students.personalId'), dataIndex: 'personalId', key: 'personalId' },
         ]}
       />
+      {can('students.enrol') && (
+        <EnrolStudentModal
+          classId={classId}
+          className={result.data.class.name}
+          open={enrolling}
+          onClose={() => setEnrolling(false)}
+          onEnrolled={(id) => void navigate(`/students/${encodeURIComponent(id)}`)}
+        />
+      )}
     </>
   );
 }

@@ -7,6 +7,8 @@ import { ArrowLeftOutlined } from '@ant-design/icons';
 import { Link, Navigate, useParams } from 'react-router';
 import { api } from '../api.ts';
 import { ErrorResult } from '../components/error-result.tsx';
+import { AttendanceRegister } from '../components/attendance-register.tsx';
+import { ExemptionsPanel } from '../components/exemptions-panel.tsx';
 import { HomeroomStudentsTable } from '../components/homeroom-students-table.tsx';
 import { HomeroomSubjectsTable } from '../components/homeroom-subjects-table.tsx';
 import { PageLoader } from '../components/page-loader.tsx';
@@ -75,7 +77,11 @@ export function HomeroomPage() {
       <Tabs
         items={[
           { key: 'students', label: t('homeroom.tab.students'), children: <HomeroomStudentsTable view={data} onSaved={view.reload} /> },
+          { key: 'attendance', label: t('homeroom.tab.attendance'), children: <AttendanceRegister classId={data.class.id} onSaved={view.reload} /> },
           { key: 'subjects', label: t('homeroom.tab.subjects'), children: <HomeroomSubjectsTable subjects={data.subjects} /> },
+          ...(can('exemptions.manage')
+            ? [{ key: 'exemptions', label: t('homeroom.tab.exemptions'), children: <ExemptionsPanel view={data} onChanged={view.reload} /> }]
+            : []),
         ]}
       />
     </>
