@@ -62,6 +62,12 @@ export function requireSchool(req: FastifyRequest): string {
   return id;
 }
 
+/** The signed-in person as histories and the audit log name them: "Full Name (username)". */
+export function currentActor(req: FastifyRequest): { userId: string; label: string } {
+  const a = requireAuth(req);
+  return { userId: a.user.id, label: a.user.displayName ? `${a.user.displayName} (${a.user.username})` : a.user.username };
+}
+
 export function requireAuth(req: FastifyRequest): AuthContext {
   if (!req.auth) throw new DomainError('auth.required');
   return req.auth;

@@ -4,18 +4,9 @@ import { eq, sql } from 'drizzle-orm';
 import { gradeEntries, staff } from '../../src/db/schema.ts';
 import writeXlsxFile from 'write-excel-file/node';
 import { BACKENDS } from '../helpers/db.ts';
+import { multipart } from '../helpers/multipart.ts';
 import { sessionFor, startTestApp, type Client, type TestApp } from '../helpers/app.ts';
 
-/** A multipart body with one file, as a browser sends it. */
-function multipart(name: string, content: Buffer, mime: string) {
-  const boundary = '----hocba' + Math.random().toString(16).slice(2);
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${mime}\r\n\r\n`),
-    content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 for (const kind of BACKENDS) {
   describe(`grade book (${kind})`, () => {

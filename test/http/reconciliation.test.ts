@@ -9,15 +9,9 @@ import { students } from '../../src/db/schema.ts';
 import { CSDL_NGANH_HEADERS } from '../../src/domain/identity/import-columns.ts';
 import { toCsv } from '../../src/services/import/test-fixtures.ts';
 import { BACKENDS } from '../helpers/db.ts';
+import { multipart } from '../helpers/multipart.ts';
 import { sessionFor, startTestApp, type Client, type TestApp } from '../helpers/app.ts';
 
-function multipart(name: string, content: Buffer) {
-  const boundary = '----hocbarec';
-  return {
-    payload: Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/csv\r\n\r\n`), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 /** One sector-export row with the columns we care about filled in. */
 function csdlRow(v: { code: string; name: string; dob: string; gender: string; ethnicity: string; birthPlace: string; pid: string }): string[] {

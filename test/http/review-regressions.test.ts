@@ -8,18 +8,12 @@ import { eq } from 'drizzle-orm';
 import { generate } from 'otplib';
 import { classSubjects, crossChecks, roleGrants, staff, users } from '../../src/db/schema.ts';
 import { BACKENDS } from '../helpers/db.ts';
+import { multipart } from '../helpers/multipart.ts';
 import { loginAs, sessionFor, startTestApp, type Client, type TestApp } from '../helpers/app.ts';
 import { TEST_PASSWORD } from '../helpers/factories.ts';
 
 const FIELDS = [['regular', 0], ['regular', 1], ['regular', 2], ['regular', 3], ['midterm', 0], ['final', 0]] as const;
 
-function multipart(name: string, content: Buffer) {
-  const boundary = '----hocbareview';
-  return {
-    payload: Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/pdf\r\n\r\n`), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 /** Fills and submits a class-subject's semester-I sheet as `teacher`; returns the sheet id and students. */
 async function submittedSheet(teacher: Client, classSubjectId: string) {

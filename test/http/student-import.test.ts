@@ -9,15 +9,9 @@ import { eq } from 'drizzle-orm';
 import { enrolments, students } from '../../src/db/schema.ts';
 import { EXPECTED_ROWS, HEADER, iconv, legacyText, STUDENTS, studentXlsx, textXlsx, toCsv, utf16, vn3Case } from '../../src/services/import/test-fixtures.ts';
 import { BACKENDS } from '../helpers/db.ts';
+import { multipart } from '../helpers/multipart.ts';
 import { sessionFor, startTestApp, type Client, type TestApp } from '../helpers/app.ts';
 
-function multipart(name: string, content: Buffer) {
-  const boundary = '----hocbaimport';
-  return {
-    payload: Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 const csv = toCsv(EXPECTED_ROWS);
 const FILES: Array<[string, string, () => Promise<Buffer> | Buffer]> = [

@@ -17,7 +17,7 @@ import { submitSheet } from '../../services/grades/submit-sheet.ts';
 import { getHomeroomView } from '../../services/homeroom/get-homeroom-view.ts';
 import { updateHomeroomStudent } from '../../services/homeroom/update-homeroom-student.ts';
 import { listSubjects, updateSubject } from '../../services/subjects/subjects.ts';
-import { requireAuth, requireSchool } from '../authorize.ts';
+import { currentActor, requireAuth, requireSchool } from '../authorize.ts';
 import { langOf } from '../errors.ts';
 import { uploadedFile } from '../upload.ts';
 
@@ -25,11 +25,6 @@ const uuid = z.string().uuid();
 const semester = z.coerce.number().int().min(1).max(2).transform((n) => n as 1 | 2);
 const field = z.enum(['regular', 'midterm', 'final', 'comment']);
 
-/** The signed-in person as recorded in histories and the audit log. */
-function who(req: FastifyRequest) {
-  const a = requireAuth(req);
-  return { userId: a.user.id, label: a.user.displayName ? `${a.user.displayName} (${a.user.username})` : a.user.username };
-}
 
 export function gradeRoutes(app: FastifyInstance, { database }: { database: Database }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -61,11 +56,11 @@ export function gradeRoutes(app: FastifyInstance, { database }: { database: Data
         }),
       },
     },
-    async (req) => saveCells({ ...ctx(req), who: who(req), sheetId: req.params.sheetId, cells: req.body.cells, lang: langOf(req) }),
+    async (req) => saveCells({ ...ctx(req), who: currentActor(req), sheetId: req.params.sheetId, cells: req.body.cells, lang: langOf(req) }),
   );
 
   r.post('/api/grade-sheets/:sheetId/submit', { config: { access: 'grades.enter' }, schema: { tags: ['grades'], params: z.object({ sheetId: uuid }) } }, async (req) =>
-    submitSheet({ ...ctx(req), who: who(req), sheetId: req.params.sheetId }),
+    submitSheet({ ...ctx(req), who: currentActor(req), sheetId: req.params.sheetId }),
   );
 
   r.get('/api/grade-sheets/:sheetId/history', { config: { access: 'grades.read' }, schema: { tags: ['grades'], params: z.object({ sheetId: uuid }) } }, async (req) => ({
@@ -82,7 +77,7 @@ export function gradeRoutes(app: FastifyInstance, { database }: { database: Data
 
   r.post('/api/grade-sheets/:sheetId/import', { config: { access: 'grades.enter' }, schema: { tags: ['grades'], summary: 'Import an XLSX sheet (all or nothing)', params: z.object({ sheetId: uuid }) } }, async (req) => {
     const file = await uploadedFile(req);
-    return importSheetXlsx({ ...ctx(req), who: who(req), sheetId: req.params.sheetId, content: file.content, lang: langOf(req) });
+    return importSheetXlsx({ ...ctx(req), who: currentActor(req), sheetId: req.params.sheetId, content: file.content, lang: langOf(req) });
   });
 
   r.post(
@@ -100,7 +95,7 @@ export function gradeRoutes(app: FastifyInstance, { database }: { database: Data
         }),
       },
     },
-    async (req, reply) => reply.status(201).send(await createChangeRequest({ ...ctx(req), who: who(req), sheetId: req.params.sheetId, ...req.body, lang: langOf(req) })),
+    async (req, reply) => reply.status(201).send(await createChangeRequest({ ...ctx(req), who: currentActor(req), sheetId: req.params.sheetId, ...req.body, lang: langOf(req) })),
   );
 
   r.get(
@@ -112,12 +107,12 @@ export function gradeRoutes(app: FastifyInstance, { database }: { database: Data
   r.post(
     '/api/change-requests/:id/decision',
     { config: { access: 'changes.decide' }, schema: { tags: ['grades'], params: z.object({ id: uuid }), body: z.object({ approve: z.boolean(), note: z.string().max(2000).optional() }) } },
-    async (req) => decideChangeRequest({ ...ctx(req), who: who(req), requestId: req.params.id, approve: req.body.approve, note: req.body.note }),
+    async (req) => decideChangeRequest({ ...ctx(req), who: currentActor(req), requestId: req.params.id, approve: req.body.approve, note: req.body.note }),
   );
 
   r.post('/api/uploads', { config: { access: 'files.upload' }, schema: { tags: ['files'], summary: 'Upload a PDF, PNG or JPEG (≤ 5 MB), multipart field "file"' } }, async (req, reply) => {
     const file = await uploadedFile(req);
-    return reply.status(201).send(await storeFile({ db, who: who(req), schoolId: requireSchool(req), ...file }));
+    return reply.status(201).send(await storeFile({ db, who: currentActor(req), schoolId: requireSchool(req), ...file }));
   });
 
   r.get('/api/files/:id', { config: { access: 'grades.read' }, schema: { tags: ['files'], params: z.object({ id: uuid }) } }, async (req, reply) => {
@@ -148,7 +143,7 @@ export function gradeRoutes(app: FastifyInstance, { database }: { database: Data
       },
     },
     async (req, reply) => {
-      await updateHomeroomStudent({ ...ctx(req), who: who(req), classId: req.params.classId, studentId: req.params.studentId, update: req.body });
+      await updateHomeroomStudent({ ...ctx(req), who: currentActor(req), classId: req.params.classId, studentId: req.params.studentId, update: req.body });
       return reply.status(204).send();
     },
   );
@@ -173,7 +168,7 @@ export function gradeRoutes(app: FastifyInstance, { database }: { database: Data
       },
     },
     async (req, reply) => {
-      await saveAttendanceDay({ ...ctx(req), who: who(req), classId: req.params.classId, date: req.body.date, entries: req.body.entries });
+      await saveAttendanceDay({ ...ctx(req), who: currentActor(req), classId: req.params.classId, date: req.body.date, entries: req.body.entries });
       return reply.status(204).send();
     },
   );
@@ -196,10 +191,10 @@ export function gradeRoutes(app: FastifyInstance, { database }: { database: Data
         }),
       },
     },
-    async (req, reply) => reply.status(201).send(await setExemption({ ...ctx(req), who: who(req), ...req.body })),
+    async (req, reply) => reply.status(201).send(await setExemption({ ...ctx(req), who: currentActor(req), ...req.body })),
   );
   r.delete('/api/exemptions/:id', { config: { access: 'exemptions.manage' }, schema: { tags: ['homeroom'], params: z.object({ id: uuid }) } }, async (req, reply) => {
-    await removeExemption({ ...ctx(req), who: who(req), id: req.params.id });
+    await removeExemption({ ...ctx(req), who: currentActor(req), id: req.params.id });
     return reply.status(204).send();
   });
 
@@ -207,17 +202,17 @@ export function gradeRoutes(app: FastifyInstance, { database }: { database: Data
     listCrossChecks({ ...ctx(req), semester: req.query.semester }),
   );
   r.post('/api/cross-checks/assign', { config: { access: 'crosscheck.assign' }, schema: { tags: ['cross-check'], body: z.object({ semester: z.union([z.literal(1), z.literal(2)]) }) } }, async (req) =>
-    assignCrossChecks({ ...ctx(req), who: who(req), semester: req.body.semester }),
+    assignCrossChecks({ ...ctx(req), who: currentActor(req), semester: req.body.semester }),
   );
   r.post(
     '/api/cross-checks/:id/review',
     { config: { access: 'crosscheck.review' }, schema: { tags: ['cross-check'], params: z.object({ id: uuid }), body: z.object({ status: z.enum(['checked', 'issue_found']), note: z.string().max(2000).optional() }) } },
-    async (req) => reviewCrossCheck({ ...ctx(req), who: who(req), id: req.params.id, ...req.body }),
+    async (req) => reviewCrossCheck({ ...ctx(req), who: currentActor(req), id: req.params.id, ...req.body }),
   );
   r.post(
     '/api/cross-checks/:id/answer',
     { config: { access: 'grades.enter' }, schema: { tags: ['cross-check'], params: z.object({ id: uuid }), body: z.object({ answer: z.string().min(1).max(2000) }) } },
-    async (req) => answerCrossCheck({ ...ctx(req), who: who(req), id: req.params.id, answer: req.body.answer }),
+    async (req) => answerCrossCheck({ ...ctx(req), who: currentActor(req), id: req.params.id, answer: req.body.answer }),
   );
 
   r.get('/api/subjects', { config: { access: 'school.read' }, schema: { tags: ['subjects'] } }, async (req) => ({ subjects: await listSubjects({ db, schoolId: requireSchool(req) }) }));
@@ -239,6 +234,6 @@ export function gradeRoutes(app: FastifyInstance, { database }: { database: Data
         }),
       },
     },
-    async (req) => updateSubject({ db, who: who(req), schoolId: requireSchool(req), subjectId: req.params.id, patch: req.body }),
+    async (req) => updateSubject({ db, who: currentActor(req), schoolId: requireSchool(req), subjectId: req.params.id, patch: req.body }),
   );
 }

@@ -15,7 +15,7 @@ import { eq } from 'drizzle-orm';
 import { schools } from '../../db/schema.ts';
 import { SIGNING_ROLES } from '../../domain/policies/roles.ts';
 import { listStaff } from '../../services/staff/list-staff.ts';
-import { requireAuth, requireSchool } from '../authorize.ts';
+import { currentActor, requireAuth, requireSchool } from '../authorize.ts';
 
 export function schoolRoutes(app: FastifyInstance, { database }: { database: Database }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -38,7 +38,7 @@ export function schoolRoutes(app: FastifyInstance, { database }: { database: Dat
     },
     async (req) => {
       const a = requireAuth(req);
-      return updateSchoolSettings({ db, actor: { userId: a.user.id, label: a.user.username }, schoolId: requireSchool(req), totpRequiredRoles: req.body.totpRequiredRoles as never });
+      return updateSchoolSettings({ db, actor: currentActor(req), schoolId: requireSchool(req), totpRequiredRoles: req.body.totpRequiredRoles as never });
     },
   );
 
@@ -65,7 +65,7 @@ export function schoolRoutes(app: FastifyInstance, { database }: { database: Dat
       const d = (v: string | null | undefined) => (v === undefined ? undefined : v === null ? null : new Date(v));
       return updateYearSettings({
         db,
-        actor: { userId: a.user.id, label: a.user.username },
+        actor: currentActor(req),
         schoolId: requireSchool(req),
         settings: { semester2StartsOn: b.semester2StartsOn, semester1LockAt: d(b.semester1LockAt), semester2LockAt: d(b.semester2LockAt) },
       });
@@ -98,12 +98,12 @@ export function schoolRoutes(app: FastifyInstance, { database }: { database: Dat
     },
     async (req) => {
       const a = requireAuth(req);
-      return setClassSubject({ db, who: { userId: a.user.id, label: a.user.username }, schoolId: requireSchool(req), classId: req.params.classId, subjectId: req.params.subjectId, ...req.body });
+      return setClassSubject({ db, who: currentActor(req), schoolId: requireSchool(req), classId: req.params.classId, subjectId: req.params.subjectId, ...req.body });
     },
   );
   r.delete('/api/class-subjects/:id', { config: { access: 'subjects.manage' }, schema: { tags: ['school'], params: z.object({ id: z.string().uuid() }) } }, async (req, reply) => {
     const a = requireAuth(req);
-    await removeClassSubject({ db, who: { userId: a.user.id, label: a.user.username }, schoolId: requireSchool(req), classSubjectId: req.params.id });
+    await removeClassSubject({ db, who: currentActor(req), schoolId: requireSchool(req), classSubjectId: req.params.id });
     return reply.status(204).send();
   });
 

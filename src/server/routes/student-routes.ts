@@ -12,7 +12,7 @@ import { appendAudit } from '../../services/audit/append-audit.ts';
 import { dataQualityBoard } from '../../services/students/data-quality.ts';
 import { getStudentProfile, updateStudentProfile } from '../../services/students/student-profile.ts';
 import { enrolStudent, leaveSchool, moveStudent } from '../../services/students/lifecycle.ts';
-import { requireAuth, requireSchool } from '../authorize.ts';
+import { currentActor, requireAuth, requireSchool } from '../authorize.ts';
 import { langOf } from '../errors.ts';
 import { uploadedFile } from '../upload.ts';
 import { commitImport, createImport, getImport, importReportXlsx, setImportMapping } from '../../services/students/import-students.ts';
@@ -21,10 +21,6 @@ import { loadReferenceExtract, reconciliationView, resolveDifference } from '../
 
 const uuid = z.string().uuid();
 
-function who(req: FastifyRequest) {
-  const a = requireAuth(req);
-  return { userId: a.user.id, label: a.user.displayName ? `${a.user.displayName} (${a.user.username})` : a.user.username };
-}
 
 export function studentRoutes(app: FastifyInstance, { database }: { database: Database }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -46,7 +42,7 @@ export function studentRoutes(app: FastifyInstance, { database }: { database: Da
         body: z.strictObject({ values: z.record(z.string(), z.string().max(1000).nullable()), reason: z.string().max(1000).optional() }),
       },
     },
-    async (req) => updateStudentProfile({ ...ctx(req), who: who(req), studentId: req.params.id, values: req.body.values, reason: req.body.reason, lang: langOf(req) }),
+    async (req) => updateStudentProfile({ ...ctx(req), who: currentActor(req), studentId: req.params.id, values: req.body.values, reason: req.body.reason, lang: langOf(req) }),
   );
 
   r.post(
@@ -59,14 +55,14 @@ export function studentRoutes(app: FastifyInstance, { database }: { database: Da
         body: z.strictObject({ classId: uuid, on: z.string().max(20), joinedAs: z.enum(['new', 'transfer_in']), note: z.string().max(1000).optional(), values: z.record(z.string(), z.string().max(1000).nullable()) }),
       },
     },
-    async (req, reply) => reply.status(201).send(await enrolStudent({ ...ctx(req), who: who(req), ...req.body, lang: langOf(req) })),
+    async (req, reply) => reply.status(201).send(await enrolStudent({ ...ctx(req), who: currentActor(req), ...req.body, lang: langOf(req) })),
   );
 
   r.post(
     '/api/students/:id/move',
     { config: { access: 'students.enrol' }, schema: { tags: ['students'], params: z.object({ id: uuid }), body: z.strictObject({ toClassId: uuid, on: z.string().max(20), reason: z.string().min(3).max(1000) }) } },
     async (req) => {
-      await moveStudent({ db, who: who(req), schoolId: requireSchool(req), studentId: req.params.id, ...req.body, lang: langOf(req) });
+      await moveStudent({ db, who: currentActor(req), schoolId: requireSchool(req), studentId: req.params.id, ...req.body, lang: langOf(req) });
       return getStudentProfile({ ...ctx(req), studentId: req.params.id });
     },
   );
@@ -78,7 +74,7 @@ export function studentRoutes(app: FastifyInstance, { database }: { database: Da
       schema: { tags: ['students'], params: z.object({ id: uuid }), body: z.strictObject({ kind: z.enum(['transferred_out', 'dropped_out', 'graduated']), on: z.string().max(20), reason: z.string().min(3).max(1000) }) },
     },
     async (req) => {
-      await leaveSchool({ db, who: who(req), schoolId: requireSchool(req), studentId: req.params.id, ...req.body, lang: langOf(req) });
+      await leaveSchool({ db, who: currentActor(req), schoolId: requireSchool(req), studentId: req.params.id, ...req.body, lang: langOf(req) });
       return getStudentProfile({ ...ctx(req), studentId: req.params.id });
     },
   );
@@ -88,7 +84,7 @@ export function studentRoutes(app: FastifyInstance, { database }: { database: Da
     { config: { access: 'students.edit' }, schema: { tags: ['students'], summary: 'Upload a student list (XLSX/CSV, any encoding) and get its preview; nothing is written yet', params: z.object({ classId: uuid }) } },
     async (req, reply) => {
       const file = await uploadedFile(req, MAX_IMPORT_BYTES);
-      return reply.status(201).send(await createImport({ ...ctx(req), who: who(req), classId: req.params.classId, fileName: file.name, content: file.content, lang: langOf(req) }));
+      return reply.status(201).send(await createImport({ ...ctx(req), who: currentActor(req), classId: req.params.classId, fileName: file.name, content: file.content, lang: langOf(req) }));
     },
   );
   r.get('/api/student-imports/:id', { config: { access: 'students.edit' }, schema: { tags: ['students'], params: z.object({ id: uuid }) } }, async (req) =>
@@ -102,7 +98,7 @@ export function studentRoutes(app: FastifyInstance, { database }: { database: Da
   r.post(
     '/api/student-imports/:id/commit',
     { config: { access: 'students.edit' }, schema: { tags: ['students'], params: z.object({ id: uuid }), body: z.strictObject({ mode: z.enum(['all', 'valid_only']) }) } },
-    async (req) => commitImport({ ...ctx(req), who: who(req), importId: req.params.id, mode: req.body.mode, lang: langOf(req) }),
+    async (req) => commitImport({ ...ctx(req), who: currentActor(req), importId: req.params.id, mode: req.body.mode, lang: langOf(req) }),
   );
   r.get('/api/student-imports/:id/errors.xlsx', { config: { access: 'students.edit' }, schema: { tags: ['students'], params: z.object({ id: uuid }) } }, async (req, reply) => {
     const content = await importReportXlsx({ ...ctx(req), importId: req.params.id, lang: langOf(req) });
@@ -114,7 +110,7 @@ export function studentRoutes(app: FastifyInstance, { database }: { database: Da
     { config: { access: 'students.edit' }, schema: { tags: ['students'], summary: 'Load a reference extract (sector database or VNeID) to reconcile against', querystring: z.object({ source: z.enum(['csdl_nganh', 'vneid']) }) } },
     async (req, reply) => {
       const file = await uploadedFile(req, MAX_IMPORT_BYTES);
-      return reply.status(201).send(await loadReferenceExtract({ ...ctx(req), who: who(req), source: req.query.source, fileName: file.name, content: file.content, lang: langOf(req) }));
+      return reply.status(201).send(await loadReferenceExtract({ ...ctx(req), who: currentActor(req), source: req.query.source, fileName: file.name, content: file.content, lang: langOf(req) }));
     },
   );
   r.get('/api/classes/:classId/reconciliation', { config: { access: 'classes.read' }, schema: { tags: ['students'], params: z.object({ classId: uuid }) } }, async (req) =>
@@ -131,7 +127,7 @@ export function studentRoutes(app: FastifyInstance, { database }: { database: Da
       },
     },
     async (req, reply) => {
-      await resolveDifference({ ...ctx(req), who: who(req), studentId: req.params.id, ...req.body, lang: langOf(req) });
+      await resolveDifference({ ...ctx(req), who: currentActor(req), studentId: req.params.id, ...req.body, lang: langOf(req) });
       return reply.status(204).send();
     },
   );
@@ -176,7 +172,7 @@ export function studentRoutes(app: FastifyInstance, { database }: { database: Da
       await inSystem(db, async (tx) => {
         const [before] = await tx.select({ f: schools.mandatoryStudentFields }).from(schools).where(eq(schools.id, schoolId));
         await tx.update(schools).set({ mandatoryStudentFields: mandatory }).where(eq(schools.id, schoolId));
-        await appendAudit(tx, { actor: who(req), schoolId, action: 'school.student_fields_changed', targetType: 'school', targetId: schoolId, before: { mandatory: before?.f }, after: { mandatory } });
+        await appendAudit(tx, { actor: currentActor(req), schoolId, action: 'school.student_fields_changed', targetType: 'school', targetId: schoolId, before: { mandatory: before?.f }, after: { mandatory } });
       });
       return { mandatory };
     },

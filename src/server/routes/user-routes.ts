@@ -10,17 +10,13 @@ import { createUser } from '../../services/users/create-user.ts';
 import { setUserDisabled } from '../../services/users/disable-user.ts';
 import { resetPassword } from '../../services/users/reset-password.ts';
 import { initSchool } from '../../services/schools/init-school.ts';
-import { requireAuth, requireSchool } from '../authorize.ts';
+import { currentActor, requireAuth, requireSchool } from '../authorize.ts';
 
 const schoolRoles = ROLES.filter((r) => r !== 'system_admin');
 
 export function userRoutes(app: FastifyInstance, { database }: { database: Database }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = database.db;
-  const actorOf = (req: Parameters<typeof requireAuth>[0]) => {
-    const a = requireAuth(req);
-    return { userId: a.user.id, label: a.user.username };
-  };
 
   /** A school administrator may act only on accounts that belong to their school alone. */
   async function assertManagedHere(userId: string, schoolId: string): Promise<void> {
@@ -52,7 +48,7 @@ export function userRoutes(app: FastifyInstance, { database }: { database: Datab
     },
     async (req, reply) => {
       const schoolId = requireSchool(req);
-      const { id } = await createUser({ db, actor: actorOf(req), schoolId, ...req.body, roles: req.body.roles as never, mustChangePassword: true });
+      const { id } = await createUser({ db, actor: currentActor(req), schoolId, ...req.body, roles: req.body.roles as never, mustChangePassword: true });
       return reply.status(201).send({ id });
     },
   );
@@ -63,7 +59,7 @@ export function userRoutes(app: FastifyInstance, { database }: { database: Datab
     async (req) => {
       const schoolId = requireSchool(req);
       await assertManagedHere(req.params.userId, schoolId);
-      const { password } = await resetPassword({ db, actor: actorOf(req), userId: req.params.userId, schoolId });
+      const { password } = await resetPassword({ db, actor: currentActor(req), userId: req.params.userId, schoolId });
       return { temporaryPassword: password };
     },
   );
@@ -75,7 +71,7 @@ export function userRoutes(app: FastifyInstance, { database }: { database: Datab
       const schoolId = requireSchool(req);
       await assertManagedHere(req.params.userId, schoolId);
       if (req.params.userId === requireAuth(req).user.id) throw new DomainError('forbidden');
-      await setUserDisabled({ db, actor: actorOf(req), userId: req.params.userId, schoolId, disabled: req.body.disabled });
+      await setUserDisabled({ db, actor: currentActor(req), userId: req.params.userId, schoolId, disabled: req.body.disabled });
       return reply.status(204).send();
     },
   );
@@ -102,7 +98,7 @@ export function userRoutes(app: FastifyInstance, { database }: { database: Datab
       },
     },
     async (req, reply) => {
-      const out = await initSchool({ db, actor: actorOf(req), ...req.body });
+      const out = await initSchool({ db, actor: currentActor(req), ...req.body });
       return reply.status(201).send(out);
     },
   );

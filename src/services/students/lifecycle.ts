@@ -11,7 +11,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { parseVietnameseDate } from '../../domain/identity/dates.ts';
 import { leaveProblem, moveProblem, type LeaveKind } from '../../domain/record/enrolment.ts';
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
-import { getStudentProfile, normaliseProfileInput } from './student-profile.ts';
+import { getStudentProfile, normaliseProfileInput, studentUniqueConflict } from './student-profile.ts';
 import type { ActorScope } from '../../domain/policies/permissions.ts';
 
 function day(v: string, path: string, lang: 'vi' | 'en'): string {
@@ -73,8 +73,7 @@ export async function enrolStudent(opts: {
     try {
       [s] = await tx.insert(students).values({ ...(values as Record<string, string>), schoolId: opts.schoolId, fullName: values.fullName!, gender: values.gender!, birthDate: values.birthDate! }).returning();
     } catch (err) {
-      if (/students_(code|personal_id)/.test(String((err as { cause?: Error }).cause?.message ?? err))) throw new DomainError('conflict', { what: opts.lang === 'vi' ? 'Học sinh có mã / số định danh này' : 'A student with this code or personal ID' });
-      throw err;
+      throw studentUniqueConflict(err, opts.lang);
     }
     await tx.insert(enrolments).values({ schoolId: opts.schoolId, studentId: s!.id, schoolYearId: c.schoolYearId, classId: c.classId, enrolledOn: on, joinedAs: opts.joinedAs, note: opts.note ?? null });
     await appendAudit(tx, { actor: opts.who, schoolId: opts.schoolId, action: opts.joinedAs === 'transfer_in' ? 'student.transferred_in' : 'student.enrolled', targetType: 'student', targetId: s!.id, after: { class: c.name, on, note: opts.note ?? null, ...values } });

@@ -17,7 +17,7 @@ import { canReadClass, hasPermission, isHomeroomOf, type ActorScope } from '../.
 import type { ReconciliationView } from '../../server/api-types.ts';
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
 import { readTable } from '../import/read-table.ts';
-import { factsOf, normaliseField } from './student-profile.ts';
+import { factsOf, normaliseField, studentUniqueConflict } from './student-profile.ts';
 
 export type Source = 'csdl_nganh' | 'vneid';
 export const SOURCES: readonly Source[] = ['csdl_nganh', 'vneid'];
@@ -212,12 +212,9 @@ export async function resolveDifference(opts: {
     }
     if ((field === 'fullName' || field === 'gender' || field === 'birthDate') && !value) throw new DomainError('validation', { summary: field }, [{ path: 'value', message: 'Không thể xoá trường này.' }]);
     if (!same(value, diff.school)) {
-      try {
-        await tx.update(students).set({ [field]: value }).where(eq(students.id, s.id));
-      } catch (err) {
-        if (/students_(code|personal_id)/.test(String((err as { cause?: Error }).cause?.message ?? err))) throw new DomainError('conflict', { what: opts.lang === 'vi' ? 'Mã học sinh hoặc số định danh này' : 'This student code or personal ID' });
-        throw err;
-      }
+      await tx.update(students).set({ [field]: value }).where(eq(students.id, s.id)).catch((err: unknown) => {
+        throw studentUniqueConflict(err, opts.lang);
+      });
     }
     const reason = opts.reason?.normalize('NFC').trim() || null;
     await tx.insert(reconciliationResolutions).values({ schoolId: opts.schoolId, studentId: s.id, field, take: opts.take, value, reason, sourceValues: diff.sources, byLabel: opts.who.label });

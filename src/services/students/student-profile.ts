@@ -42,6 +42,12 @@ async function currentClass(tx: Tx, studentId: string) {
   return e ?? null;
 }
 
+/** A duplicate student code or personal ID (unique per school) as a clear conflict; other errors pass through. */
+export function studentUniqueConflict(err: unknown, lang: 'vi' | 'en'): unknown {
+  const text = String((err as { cause?: Error }).cause?.message ?? err);
+  return /students_(code|personal_id)/.test(text) ? new DomainError('conflict', { what: lang === 'vi' ? 'Mã học sinh hoặc số định danh này' : 'This student code or personal ID' }) : err;
+}
+
 export interface StudentProfile {
   id: string;
   /** Classes over time (the ended enrolments are the history). */
@@ -147,14 +153,9 @@ export async function updateStudentProfile(opts: {
     for (const f of ['fullName', 'gender', 'birthDate'] as const) {
       if (f in changed && changed[f] === null) throw new DomainError('validation', { summary: f }, [{ path: f, message: opts.lang === 'vi' ? 'Không thể xoá trường này.' : 'This field cannot be cleared.' }]);
     }
-    try {
-      await tx.update(students).set(changed).where(eq(students.id, s.id));
-    } catch (err) {
-      if (/students_(code|personal_id)/.test(String((err as { cause?: Error }).cause?.message ?? err))) {
-        throw new DomainError('conflict', { what: opts.lang === 'vi' ? 'Mã học sinh hoặc số định danh này' : 'This student code or personal ID' });
-      }
-      throw err;
-    }
+    await tx.update(students).set(changed).where(eq(students.id, s.id)).catch((err: unknown) => {
+      throw studentUniqueConflict(err, opts.lang);
+    });
     await appendAudit(tx, {
       actor: opts.who,
       schoolId: opts.schoolId,
