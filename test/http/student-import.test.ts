@@ -131,6 +131,22 @@ for (const kind of BACKENDS) {
       assert.equal(second.mapping.fullName, 1, 'remembered for the same header row');
     });
 
+    test('a 5,000-row file with 2,000 bad rows still gives a complete report', async () => {
+      const header = ['STT', 'Mã học sinh', 'Họ tên', 'Ngày sinh', 'Giới tính', 'Dân tộc'];
+      const rows = Array.from({ length: 5000 }, (_, i) => [String(i + 1), String(3900000000 + i), `Học Sinh Số ${i + 1}`, i % 5 < 2 ? '30/02/2010' : '01/01/2010', 'Nam', 'Kinh']);
+      const res = await upload('lon.csv', Buffer.from(toCsv([header, ...rows])));
+      assert.equal(res.statusCode, 201);
+      const p = res.json();
+      assert.equal(p.summary.rows, 5000);
+      assert.equal(p.summary.errors, 2000);
+      const report = await homeroom.request({ method: 'GET', url: `/api/student-imports/${p.id}/errors.xlsx` });
+      const { default: readXlsx } = await import('read-excel-file/node');
+      const sheet = ((await readXlsx(report.rawPayload)) as unknown as Array<{ data: unknown[][] }>)[0]!.data;
+      const errorLines = sheet.filter((r) => String(r[5] ?? '').startsWith('import.'));
+      assert.equal(errorLines.length, 2000, 'every bad row is in the report');
+      assert.match(String(errorLines[0]![6]), /30\/02\/2010/);
+    });
+
     test('bad files are clear errors; other people cannot import into a class', async () => {
       const junk = await upload('x.xlsx', Buffer.from('PK\u0003\u0004 not really a zip'));
       assert.equal(junk.statusCode, 400);
