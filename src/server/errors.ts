@@ -47,8 +47,13 @@ export function langOf(req: FastifyRequest): Lang {
 
 export function sendError(reply: FastifyReply, req: FastifyRequest, err: DomainError): FastifyReply {
   const lang = langOf(req);
+  // A validation error's message says what is wrong (the details), not only where.
+  const message =
+    err.code === 'validation' && err.details?.length
+      ? formatErrorMessage('validation', { summary: err.details.map((d) => d.message).join('; ') }, lang)
+      : err.localized(lang);
   return reply.status(statusOf(err.code)).send({
-    error: { code: err.code, message: err.localized(lang), ...(err.details ? { details: err.details } : {}) },
+    error: { code: err.code, message, ...(err.details ? { details: err.details } : {}) },
   });
 }
 

@@ -176,3 +176,9 @@ export interface ReferenceExtractUploaded {
 }
 
 export type ReconcileTake = 'school' | 'csdl_nganh' | 'vneid' | 'manual';
+
+/** GET /api/classes/:classId/subjects */
+export interface ClassSubjectList {
+  class: { id: string; name: string; electiveCombination: string | null };
+  subjects: Array<{ id: string; subjectId: string; code: string; name: string; kind: string; teacherStaffId: string | null; teacherName: string | null; topicCluster: boolean; hasMarks: boolean }>;
+}

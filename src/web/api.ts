@@ -49,8 +49,7 @@ import type {
   Subject,
   SubjectUpdate,
   TotpSetup,
-  UploadedFile,
-} from './api-models.ts';
+  UploadedFile, ClassSubjectList } from './api-models.ts';
 import { makeTranslate } from './i18n/index.ts';
 
 /** An error answer from the server (or `network` when it could not be reached). */
@@ -196,6 +195,10 @@ export const api = {
   answerCrossCheck: (id: string, answer: string) =>
     request<unknown>('POST', `/api/cross-checks/${enc(id)}/answer`, { answer }),
   subjects: () => request<{ subjects: Subject[] }>('GET', '/api/subjects'),
+  classSubjects: (classId: string) => request<ClassSubjectList>('GET', `/api/classes/${enc(classId)}/subjects`),
+  setClassSubject: (classId: string, subjectId: string, body: { teacherStaffId?: string | null; topicCluster?: boolean }) =>
+    request<unknown>('PUT', `/api/classes/${enc(classId)}/subjects/${enc(subjectId)}`, body),
+  removeClassSubject: (id: string) => request<void>('DELETE', `/api/class-subjects/${enc(id)}`),
   updateSubject: (id: string, body: SubjectUpdate) => request<Subject>('PUT', `/api/subjects/${enc(id)}`, body),
 
   // Daily register and exemptions

@@ -5,6 +5,7 @@ import { ArrowLeftOutlined, AuditOutlined, UserAddOutlined } from '@ant-design/i
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api.ts';
 import type { ClassStudent } from '../api-models.ts';
+import { ClassSubjectsCard } from '../components/class-subjects-card.tsx';
 import { EnrolStudentModal } from '../components/enrol-student-modal.tsx';
 import { ErrorResult } from '../components/error-result.tsx';
 import { StudentImportWizard } from '../components/student-import-wizard.tsx';
@@ -89,6 +90,7 @@ export function ClassStudentsPage() {
           { title: t('students.personalId'), dataIndex: 'personalId', key: 'personalId' },
         ]}
       />
+      {can('subjects.manage') && <ClassSubjectsCard classId={classId} />}
       {can('students.enrol') && (
         <EnrolStudentModal
           classId={classId}
