@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { registerAuditCommands } from './audit.ts';
 import { registerSetupCommands } from './setup.ts';
 import { registerUserCommands } from './user.ts';
+import { registerReferenceCommands } from './reference.ts';
 import { reportError } from './open.ts';
 
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerSetupCommands(program);
   registerUserCommands(program);
   registerAuditCommands(program);
+  registerReferenceCommands(program);
   return program;
 }
 

@@ -542,6 +542,23 @@ export const reconciliationResolutions = pgTable(
   (t) => [index('reconciliation_student').on(t.studentId, t.field, t.at)],
 );
 
+/**
+ * The administrative units since 1 July 2025 (province → commune), loaded by the operator
+ * from the official list (`hocba admin-units load`): deployment-wide reference data.
+ */
+export const adminUnits = pgTable(
+  'admin_units',
+  {
+    id: id(),
+    provinceCode: text('province_code').notNull(),
+    provinceName: text('province_name').notNull(),
+    communeCode: text('commune_code'),
+    communeName: text('commune_name').notNull(),
+    loadedAt: at('loaded_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('admin_units_commune').on(t.provinceCode, t.communeName)],
+);
+
 /** Tables whose rows belong to one school and are guarded by row-level security. */
 export const SCHOOL_OWNED_TABLES = [
   'school_years',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -90,6 +90,26 @@ describe('hocba CLI', () => {
     } finally {
       await running.close();
       rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  test('admin-units load: the official commune list replaces the previous one; bad rows are refused whole', async () => {
+    const good = join(dir, 'xa.csv');
+    writeFileSync(good, 'Mã tỉnh,Tên tỉnh,Mã xã,Tên xã\n38,Thanh Hóa,16000,Xã Hậu Lộc\n38,Tỉnh Thanh Hóa,16001,Xã Triệu Lộc\n01,Hà Nội,00001,Phường Ba Đình\n');
+    const r = run(dir, ['admin-units', 'load', good]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /3 xã\/phường .* 2 tỉnh/);
+    const bad = join(dir, 'xa-loi.csv');
+    writeFileSync(bad, 'Tên tỉnh,Tên xã\nQuảng Bình,Xã A\n');
+    const b = run(dir, ['admin-units', 'load', bad]);
+    assert.equal(b.status, 1);
+    assert.match(b.stderr, /Quảng Bình/);
+    const d = await openDatabase({ dataDir: dir });
+    try {
+      const n = await d.query<{ n: number }>('select count(*)::int as n from admin_units');
+      assert.equal(n[0]!.n, 3, 'the earlier list is kept');
+    } finally {
+      await d.close();
     }
   });
 

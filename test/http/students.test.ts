@@ -106,6 +106,18 @@ for (const kind of BACKENDS) {
       assert.equal(xlsx.rawPayload.subarray(0, 2).toString(), 'PK');
     });
 
+    test('with the official commune list loaded, a current address with an unknown commune is flagged', async () => {
+      const { loadAdminUnits } = await import('../../src/services/reference/admin-units.ts');
+      await loadAdminUnits({ db: t.database.db, actor: { userId: null, label: 'test' }, fileName: 'xa.csv', content: Buffer.from('Tên tỉnh,Tên xã\nThanh Hóa,Xã Hậu Lộc\n') });
+      const id = t.school.studentIds[0]!;
+      await homeroom.request({ method: 'PUT', url: `/api/students/${id}`, payload: { values: { address: 'Thôn 3, Xã Hậu Lọc, Tỉnh Thanh Hóa' } } });
+      let p = (await homeroom.request({ method: 'GET', url: `/api/students/${id}` })).json();
+      assert.ok(p.problems.some((x: { code: string }) => x.code === 'record.unknown_commune'));
+      await homeroom.request({ method: 'PUT', url: `/api/students/${id}`, payload: { values: { address: 'Thôn 3, Xã Hậu Lộc, Tỉnh Thanh Hóa' } } });
+      p = (await homeroom.request({ method: 'GET', url: `/api/students/${id}` })).json();
+      assert.equal(p.problems.some((x: { code: string }) => x.code.startsWith('record.unknown_commune')), false);
+    });
+
     test('the school chooses its mandatory fields; unknown names are refused', async () => {
       const admin = await sessionFor(t, t.school.users.school_admin.id, t.school.schoolId);
       assert.equal((await admin.request({ method: 'PUT', url: '/api/school/student-fields', payload: { mandatory: ['hometown', 'nope'] } })).statusCode, 400);

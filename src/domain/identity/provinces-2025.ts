@@ -47,3 +47,21 @@ export function addressProvince(address: string): { kind: 'current'; name: strin
   if (old) return { kind: 'pre2025', name: old.name };
   return { kind: 'unknown' };
 }
+
+/**
+ * "commune|province" key comparing a written commune with the official list: case and
+ * spacing ignored (Unicode NFC), diacritics kept ("Hậu Lọc" is not "Hậu Lộc").
+ */
+export function communeKey(commune: string, province: string): string {
+  const c = commune.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/g, ' ').trim();
+  return `${c}|${key(province)}`;
+}
+
+/** The commune part of a post-2025 address ("…, Xã Hậu Lộc, Tỉnh Thanh Hóa"), when it names one. */
+export function addressCommune(address: string): { commune: string; province: string } | null {
+  const parts = address.split(',').map((p) => p.trim()).filter(Boolean);
+  const p = addressProvince(address);
+  if (p.kind !== 'current' || parts.length < 2) return null;
+  const commune = parts.at(-2)!;
+  return /^(xã|phường|đặc khu)\s/i.test(commune) ? { commune, province: p.name } : null;
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkStudentRecord, isClean, type StudentFacts } from './student-record.ts';
+import { communeKey } from './provinces-2025.ts';
+import { checkStudentRecord, DEFAULT_MANDATORY_FIELDS, isClean, type StudentFacts } from './student-record.ts';
 
 const good: StudentFacts = {
   fullName: 'Nguyễn Thị Lan',
@@ -43,4 +44,12 @@ test('the mandatory list is data: a school may require the home town', () => {
   assert.deepEqual(p.map((x) => x.field), ['hometown']);
   assert.equal(isClean(p), false);
   assert.equal(isClean(checkStudentRecord({ ...good, fullName: 'nguyễn thị lan' })), true, 'warnings do not block');
+});
+
+test('with the official commune list loaded, an unknown commune of a current address is flagged', () => {
+  const communes = new Set([communeKey('Xã Hậu Lộc', 'Thanh Hóa')]);
+  assert.deepEqual(checkStudentRecord(good, DEFAULT_MANDATORY_FIELDS, { communes }).map((p) => p.code), []);
+  const bad = checkStudentRecord({ ...good, address: 'Thôn 1, Xã Hậu Lọc, Tỉnh Thanh Hóa' }, DEFAULT_MANDATORY_FIELDS, { communes });
+  assert.deepEqual(bad.map((p) => p.code), ['record.unknown_commune']);
+  assert.deepEqual(checkStudentRecord({ ...good, address: 'Thôn 1, Xã Hậu Lọc, Tỉnh Thanh Hóa' }).map((p) => p.code), [], 'without a list, communes are not judged');
 });

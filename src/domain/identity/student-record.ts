@@ -5,7 +5,7 @@
  */
 import { ethnicityByCode } from './ethnicity.ts';
 import { normalizePersonName } from './names.ts';
-import { addressProvince } from './provinces-2025.ts';
+import { addressCommune, addressProvince, communeKey } from './provinces-2025.ts';
 import { validatePersonalId } from './personal-id.ts';
 import { validateStudentCode } from './student-code.ts';
 import type { Gender, IsoDate } from './types.ts';
@@ -65,7 +65,12 @@ export interface RecordProblem {
 const empty = (v: string | null | undefined) => v === null || v === undefined || v.trim() === '';
 
 /** Every problem of one student's identity data against the school's mandatory fields. */
-export function checkStudentRecord(s: StudentFacts, mandatory: readonly StudentField[] = DEFAULT_MANDATORY_FIELDS): RecordProblem[] {
+export interface RecordContext {
+  /** The official communes since July 2025 as communeKey()s, when the operator has loaded them. */
+  communes?: ReadonlySet<string> | undefined;
+}
+
+export function checkStudentRecord(s: StudentFacts, mandatory: readonly StudentField[] = DEFAULT_MANDATORY_FIELDS, ctx: RecordContext = {}): RecordProblem[] {
   const out: RecordProblem[] = [];
   for (const f of mandatory) {
     if (empty(s[f])) {
@@ -99,6 +104,11 @@ export function checkStudentRecord(s: StudentFacts, mandatory: readonly StudentF
     const p = addressProvince(s.address!);
     if (p.kind === 'pre2025') {
       out.push({ field: 'address', code: 'record.old_province', severity: 'warning', message: { vi: `Nơi ở hiện nay ghi tỉnh "${p.name}" (trước 1/7/2025): cập nhật theo địa giới hành chính mới.`, en: `The current address names "${p.name}", a pre-July-2025 province: update it to the new units.` }, value: s.address! });
+    } else if (p.kind === 'current' && ctx.communes?.size) {
+      const c = addressCommune(s.address!);
+      if (c && !ctx.communes.has(communeKey(c.commune, c.province))) {
+        out.push({ field: 'address', code: 'record.unknown_commune', severity: 'warning', message: { vi: `"${c.commune}" không có trong danh mục xã/phường của ${c.province} từ 1/7/2025.`, en: `"${c.commune}" is not a commune of ${c.province} since 1 July 2025.` }, value: s.address! });
+      }
     } else if (p.kind === 'unknown') {
       out.push({ field: 'address', code: 'record.address_no_province', severity: 'warning', message: { vi: 'Nơi ở hiện nay chưa ghi tỉnh/thành phố (xã/phường, tỉnh/thành phố).', en: 'The current address does not end with a province (commune, province).' }, value: s.address! });
     }

@@ -8,6 +8,7 @@ import { inSchool } from '../../db/scope.ts';
 import { classes, enrolments, homeroomAssignments, schoolYears, staff, students } from '../../db/schema.ts';
 import { compareVietnameseNames, foldVietnamese } from '../../domain/identity/names.ts';
 import { reconciledByClass } from './reconciliation.ts';
+import { loadCommunes } from '../reference/admin-units.ts';
 import { checkStudentRecord, type RecordProblem } from '../../domain/identity/student-record.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { canReadClass, hasPermission, type ActorScope } from '../../domain/policies/permissions.ts';
@@ -26,6 +27,7 @@ export async function dataQualityBoard(opts: { db: Db; actor: ActorScope; school
   if (visible && !visible.length) return { classes: [], problems: [], totals: { students: 0, clean: 0, percentClean: 100, reconciled: 0, percentReconciled: 100 } };
   return inSchool(opts.db, opts.schoolId, async (tx) => {
     const mandatory = await mandatoryFields(tx, opts.schoolId);
+    const communes = await loadCommunes(tx);
     const rows = await tx
       .select({ s: students, classId: classes.id, className: classes.name, grade: classes.grade, teacher: staff.fullName })
       .from(enrolments)
@@ -48,7 +50,7 @@ export async function dataQualityBoard(opts: { db: Db; actor: ActorScope; school
     const sorted = [...rows].sort((a, b) => a.grade - b.grade || a.className.length - b.className.length || a.className.localeCompare(b.className) || compareVietnameseNames(a.s.fullName, b.s.fullName));
     for (const r of sorted) {
       const c = byClass.get(r.classId) ?? { classId: r.classId, className: r.className, homeroomTeacher: r.teacher, students: 0, clean: 0, percentClean: 0, reconciled: 0, percentReconciled: 0, blocking: 0, warnings: 0 };
-      const ps: QualityBoard['problems'][number][] = checkStudentRecord(factsOf(r.s), mandatory).map((p) => ({ ...p, studentId: r.s.id, studentName: r.s.fullName, className: r.className, responsible: r.teacher }));
+      const ps: QualityBoard['problems'][number][] = checkStudentRecord(factsOf(r.s), mandatory, { communes }).map((p) => ({ ...p, studentId: r.s.id, studentName: r.s.fullName, className: r.className, responsible: r.teacher }));
       const same = twins.get(`${foldVietnamese(r.s.fullName).replace(/\s+/g, ' ').trim()}|${r.s.birthDate}`) ?? [];
       if (same.length > 1) {
         ps.push({ field: 'duplicate', code: 'record.possible_duplicate', severity: 'warning', message: { vi: `Có ${same.length} học sinh cùng họ tên và ngày sinh: kiểm tra có trùng không.`, en: `${same.length} students share this name and birth date: check for a duplicate.` }, value: r.s.fullName, studentId: r.s.id, studentName: r.s.fullName, className: r.className, responsible: r.teacher });

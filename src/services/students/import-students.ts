@@ -21,6 +21,7 @@ import { appendAudit, type Actor } from '../audit/append-audit.ts';
 import { vietnamToday } from '../attendance/attendance.ts';
 import { readTable } from '../import/read-table.ts';
 import { factsOf, mandatoryFields, normaliseField } from './student-profile.ts';
+import { loadCommunes } from '../reference/admin-units.ts';
 
 type Row = ImportPreview['rows'][number];
 type Problem = Row['problems'][number];
@@ -62,6 +63,7 @@ async function buildPreview(tx: Tx, imp: typeof studentImports.$inferSelect, lan
     push(byName, nameKey(s.fullName, s.birthDate), s);
   }
   const mandatory = await mandatoryFields(tx, imp.schoolId);
+  const communes = await loadCommunes(tx);
   const layout = detectColumns([headers]);
   const seen = { pid: new Map<string, number>(), code: new Map<string, number>(), name: new Map<string, number>() };
   const rows: Row[] = [];
@@ -127,7 +129,7 @@ async function buildPreview(tx: Tx, imp: typeof studentImports.$inferSelect, lan
     // Data-quality problems of the student as they would be after the import (not import errors: shown, flagged on the board).
     const before = match ? factsOf(match) : null;
     const after = { ...(before ?? {}), ...Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null)) };
-    for (const p of checkStudentRecord(after, mandatory)) {
+    for (const p of checkStudentRecord(after, mandatory, { communes })) {
       const col = p.field !== 'parents' && mapping[p.field] != null ? colLetter(mapping[p.field]!) : null;
       problems.push({ ...p, column: col });
     }

@@ -16,6 +16,7 @@ import { checkStudentRecord, isStudentField, STUDENT_FIELDS, type RecordProblem,
 import { canReadStudentRecord, hasPermission, isHomeroomOf, type ActorScope } from '../../domain/policies/permissions.ts';
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
 import { classHistory } from './lifecycle.ts';
+import { loadCommunes } from '../reference/admin-units.ts';
 
 export const PROFILE_FIELDS = Object.keys(STUDENT_FIELDS) as StudentField[];
 const NAME_FIELDS = new Set<StudentField>(['fullName', 'fatherName', 'motherName', 'guardianName']);
@@ -75,7 +76,7 @@ export async function getStudentProfile(opts: { db: Db; actor: ActorScope; schoo
       classId: cls?.classId ?? null,
       fields,
       mandatory,
-      problems: checkStudentRecord(fields, mandatory),
+      problems: checkStudentRecord(fields, mandatory, { communes: await loadCommunes(tx) }),
       canEdit: canEditStudent(opts.actor, cls?.classId ?? null),
     };
   });
