@@ -6,7 +6,8 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { inSchool } from '../../db/scope.ts';
 import { classes, enrolments, homeroomAssignments, schoolYears, staff, students } from '../../db/schema.ts';
-import { compareVietnameseNames, foldVietnamese } from '../../domain/identity/names.ts';
+import { compareVietnameseNames } from '../../domain/identity/names.ts';
+import { nameBirthKey } from '../../domain/identity/matching.ts';
 import { reconciledByClass } from './reconciliation.ts';
 import { loadCommunes } from '../reference/admin-units.ts';
 import { checkStudentRecord, type RecordProblem } from '../../domain/identity/student-record.ts';
@@ -41,7 +42,7 @@ export async function dataQualityBoard(opts: { db: Db; actor: ActorScope; school
     // Possible duplicates within the school: the same name and birth date twice.
     const twins = new Map<string, string[]>();
     for (const r of await tx.select({ id: students.id, name: students.fullName, dob: students.birthDate }).from(students)) {
-      const k = `${foldVietnamese(r.name).replace(/\s+/g, ' ').trim()}|${r.dob}`;
+      const k = nameBirthKey(r.name, r.dob);
       twins.set(k, [...(twins.get(k) ?? []), r.id]);
     }
     const byClass = new Map<string, QualityBoard['classes'][number]>();
@@ -51,7 +52,7 @@ export async function dataQualityBoard(opts: { db: Db; actor: ActorScope; school
     for (const r of sorted) {
       const c = byClass.get(r.classId) ?? { classId: r.classId, className: r.className, homeroomTeacher: r.teacher, students: 0, clean: 0, percentClean: 0, reconciled: 0, percentReconciled: 0, blocking: 0, warnings: 0 };
       const ps: QualityBoard['problems'][number][] = checkStudentRecord(factsOf(r.s), mandatory, { communes }).map((p) => ({ ...p, studentId: r.s.id, studentName: r.s.fullName, className: r.className, responsible: r.teacher }));
-      const same = twins.get(`${foldVietnamese(r.s.fullName).replace(/\s+/g, ' ').trim()}|${r.s.birthDate}`) ?? [];
+      const same = twins.get(nameBirthKey(r.s.fullName, r.s.birthDate)) ?? [];
       if (same.length > 1) {
         ps.push({ field: 'duplicate', code: 'record.possible_duplicate', severity: 'warning', message: { vi: `Có ${same.length} học sinh cùng họ tên và ngày sinh: kiểm tra có trùng không.`, en: `${same.length} students share this name and birth date: check for a duplicate.` }, value: r.s.fullName, studentId: r.s.id, studentName: r.s.fullName, className: r.className, responsible: r.teacher });
       }

@@ -14,6 +14,7 @@ import { classes, enrolments, importMappings, schoolYears, studentImports, stude
 import { DomainError } from '../../domain/errors.ts';
 import { detectColumns, headerSignature, unmappedHeaders, type ColumnMapping } from '../../domain/identity/import-columns.ts';
 import { foldVietnamese } from '../../domain/identity/names.ts';
+import { IdentityIndex, nameBirthKey } from '../../domain/identity/matching.ts';
 import { checkStudentRecord, isStudentField, STUDENT_FIELDS, type StudentField } from '../../domain/identity/student-record.ts';
 import { isHomeroomOf, hasPermission, type ActorScope } from '../../domain/policies/permissions.ts';
 import type { ImportPreview, ImportResult, RecordProblemView } from '../../server/api-types.ts';
@@ -28,7 +29,6 @@ type Problem = Row['problems'][number];
 type StudentRow = typeof students.$inferSelect;
 
 const colLetter = (i: number): string => (i < 26 ? String.fromCharCode(65 + i) : colLetter(Math.floor(i / 26) - 1) + String.fromCharCode(65 + (i % 26)));
-const nameKey = (name: string, dob: string) => `${foldVietnamese(name).replace(/\s+/g, ' ').trim()}|${dob}`;
 
 function assertMayImport(actor: ActorScope, classId: string): void {
   if (!(hasPermission(actor.roles, 'students.edit_all') || isHomeroomOf(actor, classId))) throw new DomainError('forbidden');
@@ -53,15 +53,7 @@ async function buildPreview(tx: Tx, imp: typeof studentImports.$inferSelect, lan
   const active = await tx.select({ studentId: enrolments.studentId, classId: enrolments.classId }).from(enrolments).where(and(eq(enrolments.schoolYearId, cls!.schoolYearId), eq(enrolments.status, 'active')));
   const activeClass = new Map(active.map((e) => [e.studentId, e.classId]));
   const classNames = new Map((await tx.select({ id: classes.id, name: classes.name }).from(classes)).map((c) => [c.id, c.name]));
-  const byPid = new Map<string, StudentRow[]>();
-  const byCode = new Map<string, StudentRow[]>();
-  const byName = new Map<string, StudentRow[]>();
-  const push = (m: Map<string, StudentRow[]>, k: string | null, s: StudentRow) => k && m.set(k, [...(m.get(k) ?? []), s]);
-  for (const s of all) {
-    push(byPid, s.personalId, s);
-    push(byCode, s.studentCode, s);
-    push(byName, nameKey(s.fullName, s.birthDate), s);
-  }
+  const index = new IdentityIndex(all, (s) => s);
   const mandatory = await mandatoryFields(tx, imp.schoolId);
   const communes = await loadCommunes(tx);
   const layout = detectColumns([headers]);
@@ -85,11 +77,8 @@ async function buildPreview(tx: Tx, imp: typeof studentImports.$inferSelect, lan
         problems.push(importError('import.other_class', `Dòng ghi lớp "${written}", không phải lớp ${cls!.name}.`, `The row says class "${written}", not ${cls!.name}.`, colLetter(layout.classColumn), written));
       }
     }
-    // Match: personal ID, then student code, then name + birth date (DOMAIN.md §6 reconciliation order).
-    let candidates: StudentRow[] = [];
-    if (values.personalId) candidates = byPid.get(values.personalId) ?? [];
-    if (!candidates.length && values.studentCode) candidates = byCode.get(values.studentCode) ?? [];
-    if (!candidates.length && values.fullName && values.birthDate) candidates = byName.get(nameKey(values.fullName, values.birthDate)) ?? [];
+    const found = index.match(values);
+    const candidates: StudentRow[] = found.status === 'matched' ? [found.record] : found.status === 'several' ? found.records : [];
     let match: StudentRow | null = null;
     if (candidates.length > 1) {
       problems.push(importError('import.ambiguous_match', `Khớp với ${candidates.length} học sinh (${candidates.map((c) => c.fullName).join(', ')}): hãy bổ sung số định danh hoặc mã học sinh.`, `Matches ${candidates.length} students: add the personal ID or student code.`, null, values.fullName ?? null));
@@ -106,14 +95,14 @@ async function buildPreview(tx: Tx, imp: typeof studentImports.$inferSelect, lan
       }
     }
     // Another student already holds this personal ID or code.
-    for (const [f, idx] of [['personalId', byPid], ['studentCode', byCode]] as const) {
-      const holder = values[f] ? idx.get(values[f]!) : undefined;
+    for (const [f, idx] of [['personalId', 'personalId'], ['studentCode', 'studentCode']] as const) {
+      const holder = values[f] ? index.holders(idx, values[f]!) : undefined;
       if (holder?.length && !holder.some((h) => h.id === match?.id) && candidates.length <= 1) {
         problems.push(importError('import.id_taken', `${STUDENT_FIELDS[f].vi} ${values[f]} đã thuộc học sinh ${holder[0]!.fullName}.`, `${STUDENT_FIELDS[f].en} ${values[f]} belongs to ${holder[0]!.fullName}.`, mapping[f] != null ? colLetter(mapping[f]!) : null, values[f]!, f));
       }
     }
     // The same student twice in the file.
-    for (const [k, key] of [['pid', values.personalId], ['code', values.studentCode], ['name', values.fullName && values.birthDate ? nameKey(values.fullName, values.birthDate) : null]] as const) {
+    for (const [k, key] of [['pid', values.personalId], ['code', values.studentCode], ['name', values.fullName && values.birthDate ? nameBirthKey(values.fullName, values.birthDate) : null]] as const) {
       if (!key) continue;
       const first = seen[k].get(key);
       if (first !== undefined) problems.push(importError('import.duplicate_row', `Trùng với dòng ${first} của tệp.`, `Same student as row ${first} of the file.`, null, values.fullName ?? null));

@@ -11,7 +11,8 @@ import { inSchool, type Tx } from '../../db/scope.ts';
 import { classes, enrolments, reconciliationResolutions, referenceExtracts, students } from '../../db/schema.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { detectColumns } from '../../domain/identity/import-columns.ts';
-import { compareVietnameseNames, foldVietnamese } from '../../domain/identity/names.ts';
+import { compareVietnameseNames } from '../../domain/identity/names.ts';
+import { IdentityIndex } from '../../domain/identity/matching.ts';
 import { isStudentField, type StudentField } from '../../domain/identity/student-record.ts';
 import { canReadClass, hasPermission, isHomeroomOf, type ActorScope } from '../../domain/policies/permissions.ts';
 import type { ReconciliationView } from '../../server/api-types.ts';
@@ -28,7 +29,6 @@ const COMPARED: readonly StudentField[] = ['fullName', 'birthDate', 'gender', 'e
 
 /** Loosely equal: same text ignoring case and spacing (but not diacritics: "Lan" ≠ "Lân"). */
 const same = (a: string | null | undefined, b: string | null | undefined) => (a ?? '').normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('vi') === (b ?? '').normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('vi');
-const nameKey = (name: string, dob: string) => `${foldVietnamese(name).replace(/\s+/g, ' ').trim()}|${dob}`;
 
 /** Loads a reference extract (XLSX/CSV, any encoding) for the school; the newest of each source is used. */
 export async function loadReferenceExtract(opts: { db: Db; actor: ActorScope; who: Actor; schoolId: string; source: Source; fileName: string; content: Buffer; lang: 'vi' | 'en' }) {
@@ -60,9 +60,7 @@ export async function loadReferenceExtract(opts: { db: Db; actor: ActorScope; wh
 
 interface Index {
   extract: typeof referenceExtracts.$inferSelect;
-  byPid: Map<string, Rec[]>;
-  byCode: Map<string, Rec[]>;
-  byName: Map<string, Rec[]>;
+  records: IdentityIndex<Rec>;
 }
 
 async function latestExtracts(tx: Tx): Promise<Partial<Record<Source, Index>>> {
@@ -70,29 +68,9 @@ async function latestExtracts(tx: Tx): Promise<Partial<Record<Source, Index>>> {
   for (const source of SOURCES) {
     const [x] = await tx.select().from(referenceExtracts).where(eq(referenceExtracts.source, source)).orderBy(desc(referenceExtracts.loadedAt)).limit(1);
     if (!x) continue;
-    const idx: Index = { extract: x, byPid: new Map(), byCode: new Map(), byName: new Map() };
-    const add = (m: Map<string, Rec[]>, k: string | undefined, r: Rec) => k && m.set(k, [...(m.get(k) ?? []), r]);
-    for (const r of x.records as Rec[]) {
-      add(idx.byPid, r.values.personalId, r);
-      add(idx.byCode, r.values.studentCode, r);
-      if (r.values.fullName && r.values.birthDate) add(idx.byName, nameKey(r.values.fullName, r.values.birthDate), r);
-    }
-    out[source] = idx;
+    out[source] = { extract: x, records: new IdentityIndex(x.records as Rec[], (r) => r.values) };
   }
   return out;
-}
-
-function match(idx: Index, s: Record<StudentField, string | null>) {
-  const tries: Array<[ReconciliationView['students'][number]['matches'][Source]['by'], Rec[] | undefined]> = [
-    ['personalId', s.personalId ? idx.byPid.get(s.personalId) : undefined],
-    ['studentCode', s.studentCode ? idx.byCode.get(s.studentCode) : undefined],
-    ['nameBirthDate', s.fullName && s.birthDate ? idx.byName.get(nameKey(s.fullName, s.birthDate)) : undefined],
-  ];
-  for (const [by, found] of tries) {
-    if (found?.length === 1) return { status: 'matched' as const, by, rec: found[0]! };
-    if (found && found.length > 1) return { status: 'several' as const, by, rec: null };
-  }
-  return { status: 'none' as const, by: null, rec: null };
 }
 
 /** Per student of the class: matches per source and every disagreement, with its resolution. */
@@ -111,9 +89,9 @@ export async function computeReconciliation(tx: Tx, studentRows: Array<typeof st
         matches[source] = { status: 'no_extract', by: null };
         continue;
       }
-      const m = match(idx, facts);
+      const m = idx.records.match(facts);
       matches[source] = { status: m.status, by: m.status === 'none' ? null : m.by };
-      if (m.rec) found[source] = m.rec;
+      if (m.status === 'matched') found[source] = m.record;
     }
     const differences: ReconciliationView['students'][number]['differences'] = [];
     for (const field of COMPARED) {
