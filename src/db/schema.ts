@@ -543,6 +543,34 @@ export const reconciliationResolutions = pgTable(
 );
 
 /**
+ * A student's record for a school year, version by version (DESIGN.md: the record and its
+ * lifecycle). A version holds the frozen snapshot, its canonical XML and the XML's digest;
+ * signatures and the PDF come with the signing issues. Never deleted: a correction adds a
+ * version that supersedes the previous one.
+ */
+export const recordVersions = pgTable(
+  'record_versions',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    studentId: uuid('student_id').notNull().references(() => students.id),
+    schoolYearId: uuid('school_year_id').notNull().references(() => schoolYears.id),
+    version: integer('version').notNull(),
+    state: text('state').notNull().default('frozen'),
+    formatId: text('format_id').notNull(),
+    formatVersion: text('format_version').notNull(),
+    snapshot: jsonb('snapshot').notNull(),
+    xml: text('xml').notNull(),
+    /** sha256 (hex) of the canonical XML bytes. */
+    digest: text('digest').notNull(),
+    frozenAt: at('frozen_at').notNull(),
+    frozenBy: text('frozen_by').notNull(),
+    supersedesId: uuid('supersedes_id'),
+  },
+  (t) => [uniqueIndex('record_versions_unique').on(t.studentId, t.schoolYearId, t.version), index('record_versions_year').on(t.schoolYearId, t.state)],
+);
+
+/**
  * The administrative units since 1 July 2025 (province → commune), loaded by the operator
  * from the official list (`hocba admin-units load`): deployment-wide reference data.
  */
@@ -583,4 +611,5 @@ export const SCHOOL_OWNED_TABLES = [
   'import_mappings',
   'reference_extracts',
   'reconciliation_resolutions',
+  'record_versions',
 ] as const;

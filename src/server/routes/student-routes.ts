@@ -12,6 +12,7 @@ import { appendAudit } from '../../services/audit/append-audit.ts';
 import { dataQualityBoard } from '../../services/students/data-quality.ts';
 import { getStudentProfile, updateStudentProfile } from '../../services/students/student-profile.ts';
 import { enrolStudent, leaveSchool, moveStudent } from '../../services/students/lifecycle.ts';
+import { freezeClass, listRecordVersions, recordVersionXml } from '../../services/records/freeze-class.ts';
 import { currentActor, requireAuth, requireSchool } from '../authorize.ts';
 import { langOf } from '../errors.ts';
 import { uploadedFile } from '../upload.ts';
@@ -131,6 +132,23 @@ export function studentRoutes(app: FastifyInstance, { database }: { database: Da
       return reply.status(204).send();
     },
   );
+
+  r.post(
+    '/api/classes/:classId/freeze',
+    { config: { access: 'homeroom.manage' }, schema: { tags: ['records'], summary: "Freeze the class's records for the year (a report of who could not be frozen and why)", params: z.object({ classId: uuid }) } },
+    async (req) => freezeClass({ ...ctx(req), who: currentActor(req), classId: req.params.classId }),
+  );
+  r.get('/api/students/:id/records', { config: { access: 'school.read' }, schema: { tags: ['records'], params: z.object({ id: uuid }) } }, async (req) => ({
+    versions: await listRecordVersions({ ...ctx(req), studentId: req.params.id }),
+  }));
+  r.get('/api/record-versions/:id/xml', { config: { access: 'school.read' }, schema: { tags: ['records'], params: z.object({ id: uuid }) } }, async (req, reply) => {
+    const v = await recordVersionXml({ ...ctx(req), versionId: req.params.id });
+    return reply
+      .header('content-type', 'application/xml; charset=utf-8')
+      .header('content-disposition', `attachment; filename="hocba-v${v.version}.xml"`)
+      .header('x-content-sha256', v.digest)
+      .send(v.xml);
+  });
 
   r.get('/api/data-quality', { config: { access: 'classes.read' }, schema: { tags: ['students'], querystring: z.object({ classId: uuid.optional() }) } }, async (req) =>
     dataQualityBoard({ ...ctx(req), classId: req.query.classId }),
