@@ -182,3 +182,10 @@ export interface ClassSubjectList {
   class: { id: string; name: string; electiveCombination: string | null };
   subjects: Array<{ id: string; subjectId: string; code: string; name: string; kind: string; teacherStaffId: string | null; teacherName: string | null; topicCluster: boolean; hasMarks: boolean }>;
 }
+
+/** POST /api/classes/:classId/freeze */
+export interface FreezeReport {
+  frozen: Array<{ studentId: string; fullName: string; version: number; digest: string }>;
+  alreadyFrozen: Array<{ studentId: string; fullName: string; version: number }>;
+  blocked: Array<{ studentId: string; fullName: string; reasons: Array<{ vi: string; en: string }> }>;
+}

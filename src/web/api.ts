@@ -49,7 +49,7 @@ import type {
   Subject,
   SubjectUpdate,
   TotpSetup,
-  UploadedFile, ClassSubjectList } from './api-models.ts';
+  UploadedFile, ClassSubjectList, FreezeReport } from './api-models.ts';
 import { makeTranslate } from './i18n/index.ts';
 
 /** An error answer from the server (or `network` when it could not be reached). */
@@ -202,6 +202,7 @@ export const api = {
   updateSubject: (id: string, body: SubjectUpdate) => request<Subject>('PUT', `/api/subjects/${enc(id)}`, body),
 
   // Daily register and exemptions
+  freezeClass: (classId: string) => request<FreezeReport>('POST', `/api/classes/${enc(classId)}/freeze`),
   attendanceDay: (classId: string, date: string) =>
     request<AttendanceDay>('GET', `/api/classes/${enc(classId)}/attendance${query({ date })}`),
   saveAttendance: (classId: string, body: AttendanceSave) =>

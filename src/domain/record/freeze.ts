@@ -21,8 +21,10 @@ export function freezeBlockers(identityProblems: readonly RecordProblem[], year:
     out.push({ code: 'freeze.identity', message: { vi: `Dữ liệu cá nhân còn lỗi chặn ký (${[...new Set(fields)].join(', ')}).`, en: `Identity data has blocking problems (${[...new Set(fields)].join(', ')}).` } });
   }
   if (year.missing.length) {
-    const what = year.missing.slice(0, 6).map((m) => ('subject' in m ? `${m.subject} HK${m.semester}` : m.kind === 'conduct' ? `rèn luyện HK${m.semester}` : 'nghỉ học'));
-    out.push({ code: 'freeze.results_incomplete', message: { vi: `Còn thiếu: ${what.join(', ')}${year.missing.length > 6 ? '…' : ''}.`, en: `Missing: ${what.join(', ')}${year.missing.length > 6 ? '…' : ''}.` } });
+    // One mention per subject and semester, not per missing mark.
+    const all = [...new Set(year.missing.map((m) => ('subject' in m ? `${m.subject} HK${m.semester}` : m.kind === 'conduct' ? `rèn luyện HK${m.semester}` : 'nghỉ học')))];
+    const what = all.slice(0, 8).join(', ') + (all.length > 8 ? ` (+${all.length - 8})` : '');
+    out.push({ code: 'freeze.results_incomplete', message: { vi: `Còn thiếu: ${what}.`, en: `Missing: ${what}.` } });
   }
   if (year.problems.length) out.push({ code: 'freeze.problems', message: { vi: 'Có dữ liệu điểm không hợp lệ.', en: 'Some marks are invalid.' } });
   if (year.promotion.status === 'complete' && year.promotion.outcome.kind.startsWith('pending_')) {

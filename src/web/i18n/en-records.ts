@@ -233,4 +233,10 @@ export const enRecords: Record<keyof typeof viRecords, string> = {
   'classSubjects.removeConfirm': 'Remove this subject from the class? Only possible before any mark.',
   'classSubjects.saved': 'Saved.',
   'classSubjects.noTeacher': '(not assigned)',
+  'freeze.button': 'Freeze records',
+  'freeze.confirm': "Freeze the year's records of the students whose data is complete? A frozen version is what gets signed; it cannot be edited.",
+  'freeze.title': 'Freeze report',
+  'freeze.frozen': 'Frozen ({count})',
+  'freeze.already': 'Already frozen ({count})',
+  'freeze.blocked': 'Not frozen ({count})',
 };

@@ -235,4 +235,10 @@ export const viRecords = {
   'classSubjects.removeConfirm': 'Bỏ môn này khỏi lớp? Chỉ được khi chưa có điểm.',
   'classSubjects.saved': 'Đã lưu.',
   'classSubjects.noTeacher': '(chưa phân công)',
+  'freeze.button': 'Chốt học bạ',
+  'freeze.confirm': 'Chốt học bạ năm học cho các học sinh đã đủ dữ liệu? Bản đã chốt là căn cứ để ký, không sửa trực tiếp được.',
+  'freeze.title': 'Kết quả chốt học bạ',
+  'freeze.frozen': 'Đã chốt ({count})',
+  'freeze.already': 'Đã chốt từ trước ({count})',
+  'freeze.blocked': 'Chưa chốt được ({count})',
 } as const;

@@ -4,6 +4,7 @@
  */
 import { Alert, Button, List, Tabs } from 'antd';
 import { ArrowLeftOutlined } from '@ant-design/icons';
+import { FreezeClassButton } from '../components/freeze-class-button.tsx';
 import { Link, Navigate, useParams } from 'react-router';
 import { api } from '../api.ts';
 import { ErrorResult } from '../components/error-result.tsx';
@@ -64,11 +65,14 @@ export function HomeroomPage() {
       <PageTitle
         testId="homeroom-heading"
         extra={
-          can('classes.read') ? (
-            <Link to="/classes">
-              <Button icon={<ArrowLeftOutlined />}>{t('nav.classes')}</Button>
-            </Link>
-          ) : undefined
+          <>
+            {data.canEdit && <FreezeClassButton classId={data.class.id} />}{' '}
+            {can('classes.read') && (
+              <Link to="/classes">
+                <Button icon={<ArrowLeftOutlined />}>{t('nav.classes')}</Button>
+              </Link>
+            )}
+          </>
         }
       >
         {t(data.canEdit ? 'homeroom.title' : 'homeroom.resultsTitle', { name: data.class.name })}
