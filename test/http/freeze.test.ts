@@ -4,6 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import { classSubjects, gradeEntries, gradeSheets, staff, students, subjects } from '../../src/db/schema.ts';
@@ -88,6 +92,28 @@ for (const kind of BACKENDS) {
       assert.equal(snap.year.conduct.year, 'tot');
       assert.equal(snap.year.homeroom.comment, 'Chăm ngoan, học tốt & lễ phép.');
       assert.equal(snap.year.promotion, 'promoted');
+    });
+
+    test('the version as PDF/A-3: the same bytes each time, the embedded XML identical to the frozen XML', async () => {
+      const versions = (await homeroom.request({ method: 'GET', url: `/api/students/${a}/records` })).json().versions;
+      const one = await homeroom.request({ method: 'GET', url: `/api/record-versions/${versions[0].id}/pdf` });
+      const two = await homeroom.request({ method: 'GET', url: `/api/record-versions/${versions[0].id}/pdf` });
+      assert.equal(one.statusCode, 200);
+      assert.equal(one.headers['content-type'], 'application/pdf');
+      assert.ok(one.rawPayload.equals(two.rawPayload), 'byte-identical');
+      const dir = mkdtempSync(join(tmpdir(), 'hocba-pdf-'));
+      try {
+        writeFileSync(join(dir, 'r.pdf'), one.rawPayload);
+        const detach = spawnSync('pdfdetach', ['-save', '1', '-o', join(dir, 'x.xml'), join(dir, 'r.pdf')]);
+        if (detach.error) {
+          assert.ok(!process.env.CI, 'pdfdetach (poppler-utils) is missing although CI is set');
+          return;
+        }
+        const xml = (await homeroom.request({ method: 'GET', url: `/api/record-versions/${versions[0].id}/xml` })).body;
+        assert.equal(readFileSync(join(dir, 'x.xml'), 'utf8'), xml);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     test('freezing again keeps the existing version; other people cannot freeze or read another class’s record', async () => {

@@ -83,6 +83,7 @@ const EXPECTED: Record<string, Allowed> = {
   'POST /api/classes/:classId/freeze': ['homeroom_teacher'],
   'GET /api/students/:id/records': [...STAFF, 'student', 'parent'],
   'GET /api/record-versions/:id/xml': [...STAFF, 'student', 'parent'],
+  'GET /api/record-versions/:id/pdf': [...STAFF, 'student', 'parent'],
   'GET /api/data-quality': STAFF,
   'GET /api/data-quality.xlsx': STAFF,
   'GET /api/school/student-fields': [...STAFF, 'student', 'parent'],

@@ -12,7 +12,7 @@ import { appendAudit } from '../../services/audit/append-audit.ts';
 import { dataQualityBoard } from '../../services/students/data-quality.ts';
 import { getStudentProfile, updateStudentProfile } from '../../services/students/student-profile.ts';
 import { enrolStudent, leaveSchool, moveStudent } from '../../services/students/lifecycle.ts';
-import { freezeClass, listRecordVersions, recordVersionXml } from '../../services/records/freeze-class.ts';
+import { freezeClass, listRecordVersions, recordVersionPdf, recordVersionXml } from '../../services/records/freeze-class.ts';
 import { currentActor, requireAuth, requireSchool } from '../authorize.ts';
 import { langOf } from '../errors.ts';
 import { uploadedFile } from '../upload.ts';
@@ -148,6 +148,11 @@ export function studentRoutes(app: FastifyInstance, { database }: { database: Da
       .header('content-disposition', `attachment; filename="hocba-v${v.version}.xml"`)
       .header('x-content-sha256', v.digest)
       .send(v.xml);
+  });
+
+  r.get('/api/record-versions/:id/pdf', { config: { access: 'school.read' }, schema: { tags: ['records'], summary: 'The record version as PDF/A-3 with its XML embedded', params: z.object({ id: uuid }) } }, async (req, reply) => {
+    const v = await recordVersionPdf({ ...ctx(req), versionId: req.params.id });
+    return reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="hocba-v${v.version}.pdf"`).send(v.pdf);
   });
 
   r.get('/api/data-quality', { config: { access: 'classes.read' }, schema: { tags: ['students'], querystring: z.object({ classId: uuid.optional() }) } }, async (req) =>

@@ -10,6 +10,7 @@ import type { Db } from '../../db/client.ts';
 import { inSchool, type Tx } from '../../db/scope.ts';
 import { classes, enrolments, recordVersions, schoolYears, schools, students } from '../../db/schema.ts';
 import { hbsV1 } from '../../documents/hbs-xml/hbs-v1.ts';
+import { renderRecordPdf } from '../../documents/pdf/render-record.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { checkStudentRecord } from '../../domain/identity/student-record.ts';
 import { canReadStudentRecord, isHomeroomOf, type ActorScope } from '../../domain/policies/permissions.ts';
@@ -140,6 +141,13 @@ export async function listRecordVersions(opts: { db: Db; actor: ActorScope; scho
     await assertReadable(tx, opts.actor, opts.studentId);
     return rows.map((r) => ({ ...r, frozenAt: r.frozenAt.toISOString() }));
   });
+}
+
+/** A record version as PDF/A-3 with its XML embedded, rendered from the stored snapshot (same bytes every time). */
+export async function recordVersionPdf(opts: { db: Db; actor: ActorScope; schoolId: string; versionId: string }) {
+  const v = await recordVersionXml(opts);
+  const pdf = await renderRecordPdf(hbsV1.parse(v.xml), { xml: v.xml });
+  return { pdf, version: v.version };
 }
 
 /** The canonical XML of a record version. */
