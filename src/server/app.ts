@@ -35,6 +35,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** Requests per minute per client address (all routes / the sign-in route). */
   rateLimit?: { global: number; login: number };
+  /** The address people reach the platform at, printed in QR codes (default PUBLIC_URL or http://localhost:8080). */
+  publicUrl?: string;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -83,7 +85,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   schoolRoutes(app, { database: opts.database });
   userRoutes(app, { database: opts.database });
   gradeRoutes(app, { database: opts.database });
-  studentRoutes(app, { database: opts.database });
+  studentRoutes(app, { database: opts.database, publicUrl: opts.publicUrl ?? (process.env.PUBLIC_URL || 'http://localhost:8080') });
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true, db: opts.database.kind }));
 

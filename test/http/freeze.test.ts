@@ -5,13 +5,14 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import { classSubjects, gradeEntries, gradeSheets, staff, students, subjects } from '../../src/db/schema.ts';
 import { hbsV1 } from '../../src/documents/hbs-xml/hbs-v1.ts';
+import { verificationCode } from '../../src/domain/record/verification-code.ts';
 import { BACKENDS } from '../helpers/db.ts';
 import { sessionFor, startTestApp, type Client, type TestApp } from '../helpers/app.ts';
 
@@ -111,6 +112,13 @@ for (const kind of BACKENDS) {
         }
         const xml = (await homeroom.request({ method: 'GET', url: `/api/record-versions/${versions[0].id}/xml` })).body;
         assert.equal(readFileSync(join(dir, 'x.xml'), 'utf8'), xml);
+        // The QR code on the page decodes to the verification URL with the record's short code.
+        spawnSync('pdftoppm', ['-png', '-r', '150', join(dir, 'r.pdf'), join(dir, 'page')]);
+        const pages = readdirSync(dir).filter((f) => f.startsWith('page') && f.endsWith('.png')).sort();
+        const decoded = pages.map((p) => spawnSync('zbarimg', ['-q', '--raw', join(dir, p)], { encoding: 'utf8' }).stdout.trim()).filter(Boolean);
+        const code = verificationCode(versions[0].digest);
+        assert.deepEqual(decoded, [`http://localhost:8080/verify/${code}`]);
+        assert.match(spawnSync('pdftotext', [join(dir, 'r.pdf'), '-'], { encoding: 'utf8' }).stdout, new RegExp(`Mã tra cứu: ${code}`));
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
 import { RecordFormatError } from '../hbs-xml/format-adapter.ts';
 import { hbsV1 } from '../hbs-xml/hbs-v1.ts';
 import { snapshotProblems, type RecordSnapshot } from '../../domain/record/snapshot.ts';
@@ -31,6 +32,8 @@ export interface SignatureBox {
 export interface RenderRecordOptions {
   /** The HBS XML to embed (e.g. the signed document); default `hbsV1.serialize(snapshot)`. Must carry the snapshot's data. */
   xml?: string;
+  /** Where anyone can check the record: printed as a QR code and a short code under the signatures. */
+  verification?: { url: string; code: string };
 }
 
 /** The PDF bytes, the XML embedded in it and where the signature boxes are. */
@@ -112,6 +115,7 @@ export async function renderRecordDocument(snapshot: RecordSnapshot, opts: Rende
   drawIdentity(sheet, snapshot);
   drawYear(sheet, snapshot);
   const boxes = drawSignatures(sheet, snapshot);
+  if (opts.verification) drawVerification(sheet, opts.verification);
   drawFooters(sheet, snapshot);
 
   doc.file(xmlBytes, {
@@ -125,6 +129,34 @@ export async function renderRecordDocument(snapshot: RecordSnapshot, opts: Rende
   doc.end();
   const pdf = await done;
   return { pdf, xml, signatureBoxes: boxes.map((b) => toSignatureBox(b)) };
+}
+
+/**
+ * The QR code (drawn as vector squares: deterministic and sharp at any zoom) and the short
+ * code that lead to the record's verification page.
+ */
+function drawVerification(sheet: Sheet, v: { url: string; code: string }): void {
+  const qr = QRCode.create(v.url, { errorCorrectionLevel: 'M' });
+  const n = qr.modules.size;
+  const side = 26 * MM;
+  const cell = side / (n + 8); // 4-module quiet zone on each side
+  sheet.moveDown(6);
+  sheet.ensure(side + 6);
+  const x0 = sheet.box.left;
+  const y0 = sheet.y;
+  const doc = sheet.doc;
+  doc.save();
+  doc.rect(x0, y0, side, side).fill('#ffffff');
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) if (qr.modules.get(r, c)) doc.rect(x0 + (c + 4) * cell, y0 + (r + 4) * cell, cell, cell);
+  }
+  doc.fill('#000000');
+  doc.restore();
+  const tx = x0 + side + 4 * MM;
+  sheet.put('Tra cứu, xác thực học bạ số:', tx, y0 + 4 * MM, 'italic', 10);
+  sheet.put(v.url, tx, y0 + 9 * MM, 'regular', 10);
+  sheet.put(`Mã tra cứu: ${v.code}`, tx, y0 + 15 * MM, 'bold', 11);
+  sheet.y = y0 + side + 2;
 }
 
 function toSignatureBox(b: DrawnBox): SignatureBox {

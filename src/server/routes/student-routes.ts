@@ -23,7 +23,7 @@ import { loadReferenceExtract, reconciliationView, resolveDifference } from '../
 const uuid = z.string().uuid();
 
 
-export function studentRoutes(app: FastifyInstance, { database }: { database: Database }): void {
+export function studentRoutes(app: FastifyInstance, { database, publicUrl }: { database: Database; publicUrl: string }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = database.db;
   const ctx = (req: FastifyRequest) => ({ db, actor: requireAuth(req).actor, schoolId: requireSchool(req) });
@@ -151,7 +151,7 @@ export function studentRoutes(app: FastifyInstance, { database }: { database: Da
   });
 
   r.get('/api/record-versions/:id/pdf', { config: { access: 'school.read' }, schema: { tags: ['records'], summary: 'The record version as PDF/A-3 with its XML embedded', params: z.object({ id: uuid }) } }, async (req, reply) => {
-    const v = await recordVersionPdf({ ...ctx(req), versionId: req.params.id });
+    const v = await recordVersionPdf({ ...ctx(req), versionId: req.params.id, publicUrl });
     return reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="hocba-v${v.version}.pdf"`).send(v.pdf);
   });
 

@@ -15,6 +15,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { checkStudentRecord } from '../../domain/identity/student-record.ts';
 import { canReadStudentRecord, isHomeroomOf, type ActorScope } from '../../domain/policies/permissions.ts';
 import { buildSnapshot, freezeBlockers, type FreezeBlocker } from '../../domain/record/freeze.ts';
+import { verificationCode } from '../../domain/record/verification-code.ts';
 import type { SnapshotIdentity } from '../../domain/record/snapshot.ts';
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
 import { cellKey } from '../grades/sheet-context.ts';
@@ -144,10 +145,12 @@ export async function listRecordVersions(opts: { db: Db; actor: ActorScope; scho
 }
 
 /** A record version as PDF/A-3 with its XML embedded, rendered from the stored snapshot (same bytes every time). */
-export async function recordVersionPdf(opts: { db: Db; actor: ActorScope; schoolId: string; versionId: string }) {
+export async function recordVersionPdf(opts: { db: Db; actor: ActorScope; schoolId: string; versionId: string; publicUrl: string }) {
   const v = await recordVersionXml(opts);
-  const pdf = await renderRecordPdf(hbsV1.parse(v.xml), { xml: v.xml });
-  return { pdf, version: v.version };
+  const code = verificationCode(v.digest);
+  const url = `${opts.publicUrl.replace(/\/+$/, '')}/verify/${code}`;
+  const pdf = await renderRecordPdf(hbsV1.parse(v.xml), { xml: v.xml, verification: { url, code } });
+  return { pdf, version: v.version, code, url };
 }
 
 /** The canonical XML of a record version. */
