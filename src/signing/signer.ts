@@ -81,3 +81,22 @@ export function digestOf(alg: SignatureAlgorithm): DigestAlgorithm {
   if (alg.endsWith('SHA512')) return 'SHA-512';
   return 'SHA-256';
 }
+
+/**
+ * Obtains an RFC 3161 timestamp token over a digest: returns the DER TimeStampToken
+ * (a CMS ContentInfo of SignedData). XAdES-T and PAdES B-T take one of these, so the
+ * containers do not depend on how the TSA is reached (src/signing/tsa provides one).
+ */
+export type TimestampProvider = (imprint: { digest: Uint8Array; algorithm: DigestAlgorithm }) => Promise<Uint8Array>;
+
+/** Revocation evidence for one certificate, as DER: a BasicOCSPResponse-bearing OCSPResponse and/or a CRL. */
+export interface RevocationEvidence {
+  ocspResponses: Uint8Array[];
+  crls: Uint8Array[];
+}
+
+/**
+ * Gathers revocation evidence for a certificate given its issuer (both DER). Used for
+ * PAdES B-LT (DSS dictionary) and by validation; src/signing/revocation provides one.
+ */
+export type RevocationProvider = (certificate: Uint8Array, issuer: Uint8Array) => Promise<RevocationEvidence>;
