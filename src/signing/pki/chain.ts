@@ -1,0 +1,144 @@
+/**
+ * Certificate path validation (RFC 5280 §6, the parts signatures depend on): builds the path
+ * from the signer to a trust anchor through the given intermediates and checks, for every
+ * certificate, the signature, validity at the given time, CA constraints and key usage, and
+ * refuses RSA < 2048 and SHA-1/MD5 signatures. Revocation is checked separately
+ * (src/signing/revocation). No path to a trusted root is "indeterminate", not "failed": the
+ * signature may be fine, we just cannot vouch for it.
+ */
+import { createPublicKey } from 'node:crypto';
+import * as pkijs from 'pkijs';
+import { displayName, x509 } from './cert-builder.ts';
+import { MIN_RSA_BITS, WEAK_SIGNATURE_OIDS } from './algorithms.ts';
+import { toArrayBuffer } from './der.ts';
+
+export type ChainStatus = 'passed' | 'failed' | 'indeterminate';
+export type ChainFailure =
+  | 'malformed' | 'no_chain' | 'expired' | 'not_yet_valid' | 'bad_signature' | 'weak_algorithm'
+  | 'weak_key' | 'not_a_ca' | 'path_length' | 'key_usage' | 'unknown_critical_extension';
+
+/** What the end certificate must be allowed to do. */
+export type RequiredUsage = 'signing' | 'timeStamping' | 'ocspSigning' | 'none';
+
+export interface ChainResult {
+  status: ChainStatus;
+  /** Human-readable, names the certificate at fault (its subject). */
+  reason: string;
+  code?: ChainFailure;
+  /** DER, end certificate first, trust anchor last (as far as it could be built). */
+  chain: Uint8Array[];
+}
+
+export interface ValidateChainOptions {
+  certificate: Uint8Array;
+  intermediates?: Uint8Array[];
+  trustAnchors: Uint8Array[];
+  atTime?: Date;
+  /** Default 'signing': keyUsage digitalSignature or nonRepudiation. */
+  requireKeyUsage?: RequiredUsage;
+}
+
+const MAX_DEPTH = 8;
+const EKU_TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
+const EKU_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
+/** Critical extensions this validator understands; any other critical one fails the path. */
+const KNOWN_CRITICAL = new Set(['2.5.29.15', '2.5.29.19', '2.5.29.37', '2.5.29.17', '2.5.29.32', '2.5.29.14', '2.5.29.35', '1.3.6.1.5.5.7.48.1.5']);
+
+function parse(der: Uint8Array): x509.X509Certificate | null {
+  try {
+    return new x509.X509Certificate(toArrayBuffer(der));
+  } catch {
+    return null;
+  }
+}
+
+async function signedBy(cert: x509.X509Certificate, issuer: x509.X509Certificate): Promise<boolean> {
+  if (cert.issuer !== issuer.subject) return false;
+  try {
+    return await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true });
+  } catch {
+    return false;
+  }
+}
+
+function fail(code: ChainFailure, reason: string, chain: x509.X509Certificate[]): ChainResult {
+  return { status: 'failed', code, reason, chain: chain.map((c) => new Uint8Array(c.rawData)) };
+}
+
+function rsaBits(cert: x509.X509Certificate): number | null {
+  const key = createPublicKey({ key: Buffer.from(cert.publicKey.rawData), format: 'der', type: 'spki' });
+  return key.asymmetricKeyType === 'rsa' ? (key.asymmetricKeyDetails?.modulusLength ?? 0) : null;
+}
+
+/** The signatureAlgorithm OID (@peculiar/x509 only exposes a WebCrypto name for it). */
+function sigAlgOid(cert: x509.X509Certificate): string {
+  return pkijs.Certificate.fromBER(cert.rawData).signatureAlgorithm.algorithmId;
+}
+
+/** Validates the path of a certificate to one of the trust anchors at the given time. */
+export async function validateChain(opts: ValidateChainOptions): Promise<ChainResult> {
+  const at = opts.atTime ?? new Date();
+  const leaf = parse(opts.certificate);
+  if (!leaf) return { status: 'failed', code: 'malformed', reason: 'the certificate is not valid DER X.509', chain: [] };
+  const anchors = opts.trustAnchors.map(parse).filter((c): c is x509.X509Certificate => c !== null);
+  const pool = (opts.intermediates ?? []).map(parse).filter((c): c is x509.X509Certificate => c !== null);
+
+  // Build: leaf → … → anchor, preferring an anchor at each step.
+  const path: x509.X509Certificate[] = [leaf];
+  let anchored = anchors.some((a) => a.equal(leaf));
+  while (!anchored && path.length <= MAX_DEPTH) {
+    const current = path[path.length - 1]!;
+    let next: x509.X509Certificate | undefined;
+    for (const a of anchors) if (await signedBy(current, a)) { next = a; anchored = true; break; }
+    if (!next) for (const c of pool) if (!path.some((p) => p.equal(c)) && (await signedBy(current, c))) { next = c; break; }
+    if (!next) break;
+    path.push(next);
+  }
+  if (!anchored) {
+    const top = path[path.length - 1]!;
+    return {
+      status: 'indeterminate',
+      code: 'no_chain',
+      reason: `no path to a trusted root: "${displayName(top.subjectName)}" is issued by "${displayName(top.issuerName)}", which is neither a trust anchor nor among the intermediates`,
+      chain: path.map((c) => new Uint8Array(c.rawData)),
+    };
+  }
+
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i]!;
+    const who = `"${displayName(c.subjectName)}"`;
+    if (at < c.notBefore) return fail('not_yet_valid', `certificate ${who} is not valid before ${c.notBefore.toISOString()} (checked at ${at.toISOString()})`, path);
+    if (at > c.notAfter) return fail('expired', `certificate ${who} expired on ${c.notAfter.toISOString()} (checked at ${at.toISOString()})`, path);
+    const bits = rsaBits(c);
+    if (bits !== null && bits < MIN_RSA_BITS) return fail('weak_key', `certificate ${who} has an RSA key of ${bits} bits (minimum ${MIN_RSA_BITS})`, path);
+    const isAnchor = i === path.length - 1;
+    const weak = WEAK_SIGNATURE_OIDS[sigAlgOid(c)];
+    // A trust anchor's self-signature protects nothing: trust comes from configuration.
+    if (weak && !isAnchor) return fail('weak_algorithm', `certificate ${who} is signed with ${weak}, which is refused`, path);
+    for (const e of c.extensions) {
+      if (e.critical && !KNOWN_CRITICAL.has(e.type)) return fail('unknown_critical_extension', `certificate ${who} has an unsupported critical extension ${e.type}`, path);
+    }
+    if (i > 0) {
+      const bc = c.getExtension(x509.BasicConstraintsExtension);
+      if (!bc?.ca) return fail('not_a_ca', `certificate ${who} issued "${displayName(path[i - 1]!.subjectName)}" but is not a CA (basicConstraints)`, path);
+      if (bc.pathLength !== undefined && i - 1 > bc.pathLength) return fail('path_length', `CA ${who} allows ${bc.pathLength} intermediate CA(s) below it, the path has ${i - 1}`, path);
+      const ku = c.getExtension(x509.KeyUsagesExtension);
+      if (ku && !(ku.usages & x509.KeyUsageFlags.keyCertSign)) return fail('key_usage', `CA ${who} lacks keyUsage keyCertSign`, path);
+    }
+  }
+
+  const usage = opts.requireKeyUsage ?? 'signing';
+  const ku = leaf.getExtension(x509.KeyUsagesExtension);
+  const eku = leaf.getExtension(x509.ExtendedKeyUsageExtension);
+  const who = `"${displayName(leaf.subjectName)}"`;
+  if (usage === 'signing' && ku && !(ku.usages & (x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation))) {
+    return fail('key_usage', `certificate ${who} may not sign documents: keyUsage has neither digitalSignature nor nonRepudiation`, path);
+  }
+  if (usage === 'timeStamping' && !(eku?.critical && eku.usages.includes(EKU_TIME_STAMPING))) {
+    return fail('key_usage', `certificate ${who} is not a TSA certificate: no critical extendedKeyUsage timeStamping`, path);
+  }
+  if (usage === 'ocspSigning' && !eku?.usages.includes(EKU_OCSP_SIGNING)) {
+    return fail('key_usage', `certificate ${who} may not sign OCSP responses: no extendedKeyUsage OCSPSigning`, path);
+  }
+  return { status: 'passed', reason: `path of ${path.length} certificates to trusted root "${displayName(path[path.length - 1]!.subjectName)}" is valid at ${at.toISOString()}`, chain: path.map((c) => new Uint8Array(c.rawData)) };
+}
