@@ -4,8 +4,10 @@
  */
 import { Command, Option } from 'commander';
 import { registerAuditCommands } from './audit.ts';
+import { registerAgentCommands } from './agent.ts';
 import { registerSetupCommands } from './setup.ts';
 import { registerUserCommands } from './user.ts';
+import { registerPkiCommands } from './pki.ts';
 import { registerReferenceCommands } from './reference.ts';
 import { reportError } from './open.ts';
 
@@ -21,7 +23,9 @@ export function buildProgram(): Command {
   registerSetupCommands(program);
   registerUserCommands(program);
   registerAuditCommands(program);
+  registerAgentCommands(program);
   registerReferenceCommands(program);
+  registerPkiCommands(program);
   return program;
 }
 

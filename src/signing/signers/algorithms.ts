@@ -1,0 +1,174 @@
+/**
+ * Helpers shared by the signer adapters: DigestInfo for RSA PKCS#1 v1.5 over a precomputed
+ * digest, request validation, the algorithms a key can produce, ECDSA signature encodings,
+ * and the OIDs the CSC API speaks in.
+ */
+import { X509Certificate } from 'node:crypto';
+import { SigningError, digestOf, type DigestAlgorithm, type SignDigestsRequest, type SignatureAlgorithm } from '../signer.ts';
+
+/** DER prefixes of DigestInfo for each hash (RFC 8017 §9.2 note 1). */
+const DIGEST_INFO_PREFIX: Record<DigestAlgorithm, string> = {
+  'SHA-256': '3031300d060960864801650304020105000420',
+  'SHA-384': '3041300d060960864801650304020205000430',
+  'SHA-512': '3051300d060960864801650304020305000440',
+};
+export const DIGEST_LENGTH: Record<DigestAlgorithm, number> = { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
+
+/** Largest batch one signDigests call accepts (keeps agent/CSC request bodies bounded). */
+export const MAX_ITEMS_PER_REQUEST = 5000;
+/** Longest label shown to the person approving. */
+export const MAX_LABEL_LENGTH = 500;
+
+/** DigestInfo(digest) — what RSA PKCS#1 v1.5 actually signs when the hash was computed elsewhere. */
+export function digestInfo(alg: DigestAlgorithm, digest: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from(DIGEST_INFO_PREFIX[alg], 'hex'), Buffer.from(digest)]);
+}
+
+export type KeyInfo = { type: 'rsa'; bits: number } | { type: 'ec'; curve: 'P-256' | 'P-384' };
+
+/** Key type and size of a certificate's public key. */
+export function keyInfoOfCertificate(der: Uint8Array, where: string): KeyInfo {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(Buffer.from(der));
+  } catch (err) {
+    throw new SigningError('certificate_invalid', `${where}: the certificate cannot be parsed`, { cause: err });
+  }
+  const key = cert.publicKey;
+  if (key.asymmetricKeyType === 'rsa') return { type: 'rsa', bits: key.asymmetricKeyDetails?.modulusLength ?? 0 };
+  if (key.asymmetricKeyType === 'ec') {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    if (curve === 'prime256v1') return { type: 'ec', curve: 'P-256' };
+    if (curve === 'secp384r1') return { type: 'ec', curve: 'P-384' };
+    throw new SigningError('unsupported_algorithm', `${where}: EC curve ${curve ?? '?'} is not supported (P-256 or P-384)`);
+  }
+  throw new SigningError('unsupported_algorithm', `${where}: ${key.asymmetricKeyType ?? 'unknown'} keys are not supported (RSA or ECDSA)`);
+}
+
+/** The algorithms a key can produce, best first; refuses keys below policy (RSA < 2048). */
+export function algorithmsFor(key: KeyInfo, where: string): SignatureAlgorithm[] {
+  if (key.type === 'rsa') {
+    if (key.bits < 2048) throw new SigningError('unsupported_algorithm', `${where}: RSA key of ${key.bits} bits is below the 2048-bit minimum`);
+    return ['RSASSA-PKCS1-v1_5-SHA256', 'RSASSA-PKCS1-v1_5-SHA384', 'RSASSA-PKCS1-v1_5-SHA512'];
+  }
+  return key.curve === 'P-256' ? ['ECDSA-SHA256', 'ECDSA-SHA384'] : ['ECDSA-SHA384', 'ECDSA-SHA256'];
+}
+
+/** ECDSA field size in bytes (length of r and of s in the P1363 form). */
+export function ecFieldBytes(curve: 'P-256' | 'P-384'): number {
+  return curve === 'P-256' ? 32 : 48;
+}
+
+/**
+ * Checks a request against the key before anything is signed: algorithm family, item count,
+ * digest lengths, label lengths, abort. Throws a SigningError naming the item.
+ */
+export function checkRequest(req: SignDigestsRequest, key: KeyInfo, where: string): DigestAlgorithm {
+  throwIfAborted(req.signal, where);
+  const family = req.algorithm.startsWith('RSASSA-PKCS1-v1_5') ? 'rsa' : req.algorithm.startsWith('ECDSA') ? 'ec' : null;
+  if (family !== key.type) {
+    throw new SigningError('unsupported_algorithm', `${where}: ${req.algorithm} is not available for ${key.type === 'rsa' ? 'an RSA' : 'an EC'} key`);
+  }
+  if (!Array.isArray(req.items)) throw new SigningError('document_invalid', `${where}: items must be a list`);
+  if (req.items.length > MAX_ITEMS_PER_REQUEST) {
+    throw new SigningError('document_invalid', `${where}: ${req.items.length} items exceed the limit of ${MAX_ITEMS_PER_REQUEST} per request`);
+  }
+  const alg = digestOf(req.algorithm);
+  req.items.forEach((item, i) => {
+    if (!(item.digest instanceof Uint8Array) || item.digest.length !== DIGEST_LENGTH[alg]) {
+      throw new SigningError('document_invalid', `${where}: item ${i}${item.label ? ` ("${item.label.slice(0, 80)}")` : ''} is ${item.digest?.length ?? 0} bytes, expected a ${alg} digest (${DIGEST_LENGTH[alg]} bytes)`);
+    }
+    if (item.label !== undefined && (typeof item.label !== 'string' || item.label.length > MAX_LABEL_LENGTH)) {
+      throw new SigningError('document_invalid', `${where}: item ${i} has a label longer than ${MAX_LABEL_LENGTH} characters`);
+    }
+  });
+  return alg;
+}
+
+/** Throws signer_timeout if the signal was aborted (a cancelled batch must not continue). */
+export function throwIfAborted(signal: AbortSignal | undefined, where: string): void {
+  if (signal?.aborted) throw new SigningError('signer_timeout', `${where}: the request was cancelled before it completed`, { cause: signal.reason });
+}
+
+/** ECDSA-Sig-Value (DER SEQUENCE of two INTEGERs) → r||s with each half padded to `size` bytes. */
+export function ecdsaDerToP1363(der: Uint8Array, size: number): Uint8Array {
+  const fail = () => new SigningError('document_invalid', 'ECDSA signature is not a valid DER ECDSA-Sig-Value');
+  let p = 0;
+  const readLen = () => {
+    let len = der[p++]!;
+    if (len & 0x80) {
+      const n = len & 0x7f;
+      if (n < 1 || n > 2) throw fail();
+      len = 0;
+      for (let i = 0; i < n; i++) len = (len << 8) | der[p++]!;
+    }
+    return len;
+  };
+  if (der[p++] !== 0x30) throw fail();
+  const seqLen = readLen();
+  if (p + seqLen !== der.length) throw fail();
+  const out = new Uint8Array(size * 2);
+  for (let k = 0; k < 2; k++) {
+    if (der[p++] !== 0x02) throw fail();
+    const len = readLen();
+    let v = der.subarray(p, p + len);
+    p += len;
+    while (v.length > 0 && v[0] === 0) v = v.subarray(1);
+    if (v.length > size) throw fail();
+    out.set(v, k * size + (size - v.length));
+  }
+  if (p !== der.length) throw fail();
+  return out;
+}
+
+/** r||s → DER ECDSA-Sig-Value (what CMS, X.509 and the CSC API carry). */
+export function ecdsaP1363ToDer(raw: Uint8Array): Uint8Array {
+  const half = raw.length / 2;
+  const int = (v: Uint8Array) => {
+    let i = 0;
+    while (i < v.length - 1 && v[i] === 0) i++;
+    const body = v[i]! & 0x80 ? Buffer.concat([Buffer.from([0]), v.subarray(i)]) : Buffer.from(v.subarray(i));
+    return Buffer.concat([Buffer.from([0x02, body.length]), body]);
+  };
+  const body = Buffer.concat([int(raw.subarray(0, half)), int(raw.subarray(half))]);
+  const len = body.length < 0x80 ? Buffer.from([body.length]) : Buffer.from([0x81, body.length]);
+  return new Uint8Array(Buffer.concat([Buffer.from([0x30]), len, body]));
+}
+
+/** OIDs used by the CSC API (hashAlgorithmOID, signAlgo, key/algo). */
+export const OID = {
+  'SHA-256': '2.16.840.1.101.3.4.2.1',
+  'SHA-384': '2.16.840.1.101.3.4.2.2',
+  'SHA-512': '2.16.840.1.101.3.4.2.3',
+  rsaEncryption: '1.2.840.113549.1.1.1',
+  sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
+  sha384WithRSAEncryption: '1.2.840.113549.1.1.12',
+  sha512WithRSAEncryption: '1.2.840.113549.1.1.13',
+  ecPublicKey: '1.2.840.10045.2.1',
+  ecdsaWithSHA256: '1.2.840.10045.4.3.2',
+  ecdsaWithSHA384: '1.2.840.10045.4.3.3',
+} as const;
+
+/** Hash OID for a digest algorithm, and back. */
+export function hashOid(alg: DigestAlgorithm): string {
+  return OID[alg];
+}
+export function digestOfHashOid(oid: string): DigestAlgorithm | null {
+  return oid === OID['SHA-256'] ? 'SHA-256' : oid === OID['SHA-384'] ? 'SHA-384' : oid === OID['SHA-512'] ? 'SHA-512' : null;
+}
+
+/** The CSC signAlgo OID that names a signature algorithm with its hash. */
+export function signAlgoOid(alg: SignatureAlgorithm): string {
+  switch (alg) {
+    case 'RSASSA-PKCS1-v1_5-SHA256':
+      return OID.sha256WithRSAEncryption;
+    case 'RSASSA-PKCS1-v1_5-SHA384':
+      return OID.sha384WithRSAEncryption;
+    case 'RSASSA-PKCS1-v1_5-SHA512':
+      return OID.sha512WithRSAEncryption;
+    case 'ECDSA-SHA256':
+      return OID.ecdsaWithSHA256;
+    case 'ECDSA-SHA384':
+      return OID.ecdsaWithSHA384;
+  }
+}
