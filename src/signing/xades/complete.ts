@@ -22,6 +22,15 @@ export interface CompleteXadesOptions {
   xml?: string;
   /** Makes the signature XAdES-T: a SignatureTimeStamp over the canonical SignatureValue. */
   timestamp?: TimestampProvider;
+  /**
+   * Insert the signature into this newer version of the document instead of the prepared
+   * one — for signatures prepared in parallel (two subject teachers signing their own rows of
+   * one record at once). Allowed only when everything the signature references is unchanged:
+   * the verification that follows re-digests every reference in the newer document and
+   * refuses otherwise. Only the referenced content is protected, so callers pass the
+   * document as it stands after other signatures were added, never an edited one.
+   */
+  rebaseOnto?: string;
 }
 
 /** The document changed between prepare and complete (e.g. another signature was added meanwhile): prepare again. */
@@ -51,10 +60,10 @@ function checkState(state: XadesSigningState): void {
  * by the position prepare recorded (the fingerprint vouches that the text is the same; the
  * verification that follows checks the signature really landed in the container).
  */
-function insertSignature(state: XadesSigningState, signatureXml: string): string {
-  const span = locateElement(state.xml, state.containerElementIndex);
+function insertSignature(state: XadesSigningState, signatureXml: string, base: string = state.xml): string {
+  const span = locateElement(base, state.containerElementIndex);
   if (span.qname.split(':').pop() !== state.container.localName) throw new SigningError('document_invalid', `signature ${state.signatureId}: the signature container is not where prepare found it`);
-  return appendChildMarkup(state.xml, span, signatureXml);
+  return appendChildMarkup(base, span, signatureXml);
 }
 
 async function verifyNew(state: XadesSigningState, xml: string): Promise<{ verification: XadesVerification; doc: ReturnType<typeof parseXmlSafely> }> {
@@ -82,6 +91,8 @@ export async function completeXadesSignature(state: XadesSigningState, signature
   const id = state.signatureId;
   if (documentFingerprint(state.xml) !== state.documentSha256) throw new SigningError('document_invalid', `signature ${id}: the prepared state is corrupt (its document does not match its fingerprint)`);
   if (opts.xml !== undefined && documentFingerprint(opts.xml) !== state.documentSha256) throw new XadesDocumentChangedError(id);
+  const base = opts.rebaseOnto ?? state.xml;
+  if (opts.rebaseOnto !== undefined && opts.rebaseOnto.length > state.maxBytes) throw new SigningError('document_invalid', `signature ${id}: the document to complete onto is larger than ${state.maxBytes} bytes`);
   if (!(signatureValue instanceof Uint8Array) || signatureValue.length < 32 || signatureValue.length > 1024) {
     throw new SigningError('document_invalid', `signature ${id}: the signature value has ${signatureValue instanceof Uint8Array ? `${signatureValue.length} bytes` : 'no bytes'}, which no supported key produces`);
   }
@@ -89,7 +100,7 @@ export async function completeXadesSignature(state: XadesSigningState, signature
   if (state.signatureXml.split(empty).length !== 2) throw new SigningError('document_invalid', `signature ${id}: the prepared state has no empty SignatureValue to fill`);
   const valueId = escapeXmlAttribute(partIds(id).value);
   let signatureXml = state.signatureXml.replace(empty, `<ds:SignatureValue Id="${valueId}">${Buffer.from(signatureValue).toString('base64')}</ds:SignatureValue>`);
-  let xml = insertSignature(state, signatureXml);
+  let xml = insertSignature(state, signatureXml, base);
   const { doc } = await verifyNew(state, xml);
   if (!opts.timestamp) return xml;
 
@@ -105,7 +116,7 @@ export async function completeXadesSignature(state: XadesSigningState, signature
   }
   readTimestampToken(token, `signature ${id}, timestamp token`);
   signatureXml = signatureXml.replace('</xades:SignedProperties>', `</xades:SignedProperties>${unsignedPropertiesMarkup(id, token)}`);
-  xml = insertSignature(state, signatureXml);
+  xml = insertSignature(state, signatureXml, base);
   await verifyNew(state, xml);
   return xml;
 }

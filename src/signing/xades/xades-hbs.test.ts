@@ -14,7 +14,7 @@ import { HBS_V1_NAMESPACE, hbsV1, parseHbsV1, serializeHbsV1 } from '../../docum
 import { fullSnapshot } from '../../documents/hbs-xml/test-snapshots.ts';
 import type { PkiIdentity } from '../pki/test-pki.ts';
 import { softwareSigner } from '../signers/software-signer.ts';
-import { readXadesSignatures, signXades, verifyAllXadesSignatures, verifyXadesSignature } from './index.ts';
+import { completeXadesSignature, prepareXadesSignature, readXadesSignatures, signXades, verifyAllXadesSignatures, verifyXadesSignature } from './index.ts';
 import { tsaClient } from '../tsa/tsa-client.ts';
 import { missingTool, run, xmlsec1Verifier } from './testing.ts';
 
@@ -159,6 +159,24 @@ describe('XAdES on the HBS record: the full signing order', { skip }, () => {
       assert.equal(theirs.ok, ok, `${label}: xmlsec1 verdict on ${id}:\n${theirs.output}`);
     }
   }
+
+  test('two teachers prepared on the same document: the second completes onto the first one’s result (rebase), both valid for xmlsec1', async () => {
+    const [a, b] = [steps[0]!, steps[1]!];
+    const prep = async (s: Step) => {
+      const p = await prepareXadesSignature({ xml: docs[0]!, references: s.references, container, signatureId: s.id, chain: s.who.chain, algorithm: 'RSASSA-PKCS1-v1_5-SHA256', signingTime: new Date(T0), claimedRole: s.role });
+      const [value] = await softwareSigner({ privateKey: s.who.privateKey, chain: s.who.chain }).signDigests({ algorithm: p.algorithm, items: [{ digest: p.digest }] });
+      return { state: p.state, value: value! };
+    };
+    const [pa, pb] = [await prep(a), await prep(b)];
+    const afterA = await completeXadesSignature(pa.state, pa.value, { xml: docs[0]! });
+    await assert.rejects(completeXadesSignature(pb.state, pb.value, { xml: afterA }), /changed between prepare and complete/);
+    const both = await completeXadesSignature(pb.state, pb.value, { rebaseOnto: afterA });
+    for (const id of [a.id, b.id]) assert.ok((await xmlsec.verify(both, id)).ok, id);
+    // Rebasing onto a document where the second teacher's row changed is refused.
+    const edited = afterA.replace(/(<Subject Id="subject-NV"[^>]*>[\s\S]*?<SemesterI>)([^<]+)(<)/, (_m, p1: string, _v: string, p3: string) => `${p1}${_v === "Đ" ? "CĐ" : "1.0"}${p3}`);
+    assert.notEqual(edited, afterA);
+    await assert.rejects(completeXadesSignature(pb.state, pb.value, { rebaseOnto: edited }), /XAdES completion refused/);
+  });
 
   test('changing one mark in a subject row breaks that teacher, the homeroom, the principal and the seal — not the other teacher', async () => {
     const final = docs.at(-1)!;
