@@ -51,3 +51,15 @@ export function vietnamTime(instant: string | Date): string {
   if (Number.isNaN(d.getTime())) throw new RangeError(`not an instant: ${String(instant)}`);
   return `${new Date(d.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 19)}+07:00`;
 }
+
+/**
+ * The date line above a signature, from an instant in Vietnam time: "Ngày 25 tháng 6 năm 2026".
+ * Decree 30/2020 (appendix I) writes a day below 10 and the months 1 and 2 with a leading zero
+ * ("ngày 05 tháng 02 năm 2026") so the line cannot be altered by hand.
+ */
+export function viDateLine(instant: string | Date): string {
+  const [y, m, d] = vietnamTime(instant).slice(0, 10).split('-').map(Number) as [number, number, number];
+  const day = d < 10 ? `0${d}` : String(d);
+  const month = m <= 2 ? `0${m}` : String(m);
+  return `Ngày ${day} tháng ${month} năm ${y}`;
+}

@@ -1,7 +1,8 @@
 /**
  * The sections of the printed học bạ (DOMAIN.md §3): title, identity block, the year page
- * (subject table, conduct and learning, absences, promotion, award, homeroom comment) and the
- * empty signature boxes. Labels come from the domain tables wherever one exists.
+ * (subject table with the subject teachers' signatures, conduct and learning, absences,
+ * promotion, award, homeroom comment); the signature area is in signature-area.ts. Labels come
+ * from the domain tables wherever one exists.
  */
 import { AWARD_LABELS } from '../../domain/assessment/awards.ts';
 import { LEVEL_LABELS, type Level } from '../../domain/assessment/levels.ts';
@@ -10,27 +11,13 @@ import { STUDENT_FIELDS, type StudentField } from '../../domain/identity/student
 import { ROLE_LABELS } from '../../domain/policies/roles.ts';
 import type { LevelsByPeriod, RecordSnapshot } from '../../domain/record/snapshot.ts';
 import { viDate, viEthnicity, viGender, viResult, viSchoolYear } from './format-vi.ts';
+import type { PreparedSignature } from './signature-blocks.ts';
 import type { Column, Run, Sheet } from './sheet.ts';
 
 const BODY = 11;
 const TABLE = 10;
 const SECTION = 12;
 const EMPTY = '—';
-
-/** A signature box as drawn, in pdfkit's top-left coordinates. */
-export interface DrawnBox {
-  role: 'homeroom_teacher' | 'principal';
-  page: number;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-function currentPage(sheet: Sheet): number {
-  const r = sheet.doc.bufferedPageRange();
-  return r.start + r.count - 1;
-}
 
 function rule(sheet: Sheet, x1: number, x2: number, y: number, width = 0.6): void {
   sheet.doc.lineWidth(width).strokeColor('#000000').moveTo(x1, y).lineTo(x2, y).stroke();
@@ -135,8 +122,18 @@ export function drawIdentity(sheet: Sheet, s: RecordSnapshot): void {
 const level = (l: Level | null) => (l === null ? '' : LEVEL_LABELS[l].vi);
 const levelCells = (l: LevelsByPeriod): Run[][] => [[{ text: level(l.semesterI) }], [{ text: level(l.semesterII) }], [{ text: level(l.year), face: 'bold' }], [{ text: level(l.afterSummer) }]];
 
+/**
+ * What a subject teacher's signature adds to their row, under their name, as the paper học bạ
+ * has the teacher sign in that column: "Ký số: 2026-06-25T09:19:01+07:00" (with the signer's
+ * name first when someone other than the row's teacher signed).
+ */
+function signedRun(row: { teacherName: string }, sig: PreparedSignature | undefined): Run[] {
+  if (!sig) return [];
+  return [{ text: sig.fullName === row.teacherName ? `Ký số: ${sig.time}` : `Ký số: ${sig.fullName}, ${sig.time}` }];
+}
+
 /** The year page: subject table, conduct and learning, absences, promotion, award, homeroom comment. */
-export function drawYear(sheet: Sheet, s: RecordSnapshot): void {
+export function drawYear(sheet: Sheet, s: RecordSnapshot, bySubject: ReadonlyMap<string, PreparedSignature> = new Map()): void {
   const y = s.year;
   heading(sheet, `II. KẾT QUẢ HỌC TẬP VÀ RÈN LUYỆN NĂM HỌC ${viSchoolYear(s.schoolYear)}`);
   const w = sheet.width;
@@ -146,7 +143,7 @@ export function drawYear(sheet: Sheet, s: RecordSnapshot): void {
     { header: 'HK II', width: 40, align: 'center' },
     { header: 'Cả năm', width: 42, align: 'center' },
     { header: 'Kiểm tra lại', width: 48, align: 'center' },
-    { header: 'Nhận xét và họ tên giáo viên', width: w - 288, align: 'left' },
+    { header: 'Nhận xét, họ tên và chữ kí của giáo viên', width: w - 288, align: 'left' },
   ];
   const rows = y.subjects.map((r) => [
     [{ text: r.name }],
@@ -154,7 +151,7 @@ export function drawYear(sheet: Sheet, s: RecordSnapshot): void {
     [{ text: viResult(r.semesterII) }],
     [{ text: viResult(r.year), face: 'bold' as const }],
     [{ text: viResult(r.reassessment) }],
-    [...(r.comment === null ? [] : [{ text: r.comment }]), { text: r.teacherName, face: 'italic' as const }],
+    [...(r.comment === null ? [] : [{ text: r.comment }]), { text: r.teacherName, face: 'italic' as const }, ...signedRun(r, bySubject.get(r.code))],
   ]);
   sheet.table(columns, rows, { size: TABLE, continued: '(tiếp theo)' });
   sheet.moveDown(10);
@@ -184,34 +181,4 @@ export function drawYear(sheet: Sheet, s: RecordSnapshot): void {
   sheet.ensure(sheet.lineHeight(BODY) * 2);
   sheet.paragraph(`Nhận xét của ${ROLE_LABELS.homeroom_teacher.vi.toLowerCase()}:`, { size: BODY, gapAfter: 1 });
   sheet.paragraph(y.homeroom.comment ?? EMPTY, { size: BODY, indent: 14, gapAfter: 14 });
-}
-
-/** Two empty boxes: homeroom teacher (left) and principal with room for the school seal (right). */
-export function drawSignatures(sheet: Sheet, s: RecordSnapshot): DrawnBox[] {
-  const lh = sheet.lineHeight(BODY);
-  const boxH = { homeroom_teacher: 80, principal: 100 } as const;
-  sheet.ensure(lh * 3 + boxH.principal + lh + 10);
-  const colW = sheet.width / 2;
-  const top = sheet.y;
-  const page = currentPage(sheet);
-  const boxes: DrawnBox[] = [];
-  const column = (role: DrawnBox['role'], x: number, dateLine: string | null, title: string, hint: string, name: string | null, boxW: number) => {
-    let y = top;
-    if (dateLine !== null) sheet.putCentred(dateLine, x, colW, y, 'italic', BODY);
-    y += lh;
-    sheet.putCentred(title, x, colW, y, 'bold', BODY);
-    y += lh;
-    sheet.putCentred(hint, x, colW, y, 'italic', 10);
-    y += lh + 4;
-    const bx = x + (colW - boxW) / 2;
-    sheet.doc.lineWidth(0.5).strokeColor('#9a9a9a').dash(2, { space: 2 }).rect(bx, y, boxW, boxH[role]).stroke().undash();
-    boxes.push({ role, page, x: bx, y, width: boxW, height: boxH[role] });
-    y += boxH[role] + 5;
-    if (name !== null) sheet.putCentred(name, x, colW, y, 'bold', BODY);
-    return y + lh;
-  };
-  const left = column('homeroom_teacher', sheet.box.left, null, ROLE_LABELS.homeroom_teacher.vi.toUpperCase(), '(Kí và ghi rõ họ tên)', s.year.homeroom.teacherName, 170);
-  const right = column('principal', sheet.box.left + colW, 'Ngày …… tháng …… năm ……', ROLE_LABELS.principal.vi.toUpperCase(), '(Kí, ghi rõ họ tên và đóng dấu)', null, 200);
-  sheet.y = Math.max(left, right);
-  return boxes;
 }

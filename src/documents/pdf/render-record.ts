@@ -12,15 +12,20 @@ import { RecordFormatError } from '../hbs-xml/format-adapter.ts';
 import { hbsV1 } from '../hbs-xml/hbs-v1.ts';
 import { snapshotProblems, type RecordSnapshot } from '../../domain/record/snapshot.ts';
 import type { Role } from '../../domain/policies/roles.ts';
-import { TINOS_FACES, tinosPath, type FontFace } from './fonts.ts';
+import { documentFonts, type FontFace } from './fonts.ts';
 import { vietnamTime, viSchoolYear } from './format-vi.ts';
 import { Sheet } from './sheet.ts';
-import { drawIdentity, drawSignatures, drawTitle, drawYear, type DrawnBox } from './record-sections.ts';
+import { drawIdentity, drawTitle, drawYear } from './record-sections.ts';
+import { drawSignatureArea, type DrawnBox } from './signature-area.ts';
+import { prepareSignatures, type SignatureBlock } from './signature-blocks.ts';
+
+export { SignatureBlockError, type SignatureBlock, type SignatureRole } from './signature-blocks.ts';
+export { PngImageError } from './png-image.ts';
 
 /** Name of the embedded XML file. */
 export const EMBEDDED_XML_NAME = 'hocba.xml';
 
-/** An empty signature box on the page, for the visible signature added when the role signs. */
+/** A signature box on the page (empty and dashed until signed), for the visible PAdES signature of that role. */
 export interface SignatureBox {
   role: Extract<Role, 'homeroom_teacher' | 'principal'>;
   /** 0-based page index. */
@@ -34,6 +39,11 @@ export interface RenderRecordOptions {
   xml?: string;
   /** Where anyone can check the record: printed as a QR code and a short code under the signatures. */
   verification?: { url: string; code: string };
+  /**
+   * The signatures so far (Decree 30 visible signatures): subject teachers on their rows,
+   * homeroom teacher, principal or vice principal, school seal. None: empty dashed boxes.
+   */
+  signatures?: readonly SignatureBlock[];
 }
 
 /** The PDF bytes, the XML embedded in it and where the signature boxes are. */
@@ -60,9 +70,12 @@ export async function renderRecordPdf(snapshot: RecordSnapshot, opts: RenderReco
 }
 
 /**
- * Renders a snapshot to a PDF/A-3b học bạ with the HBS XML attached, and reports where the
- * empty signature boxes are. Throws RecordFormatError when the snapshot is malformed or the
- * given XML does not carry the snapshot's data.
+ * Renders a snapshot to a PDF/A-3b học bạ with the HBS XML attached and the given signature
+ * blocks shown, and reports where the signature boxes are. Throws RecordFormatError when the
+ * snapshot is malformed or the given XML does not carry the snapshot's data,
+ * SignatureBlockError / PngImageError when a signature block or its image cannot be shown.
+ * Everything is checked before the page is laid out; the layout itself runs without a break
+ * (see documentFonts).
  */
 export async function renderRecordDocument(snapshot: RecordSnapshot, opts: RenderRecordOptions = {}): Promise<RenderedRecord> {
   const problems = snapshotProblems(snapshot);
@@ -72,6 +85,7 @@ export async function renderRecordDocument(snapshot: RecordSnapshot, opts: Rende
   if (opts.xml !== undefined && hbsV1.serialize(hbsV1.parse(opts.xml)) !== canonical) {
     throw new RecordFormatError('the XML to embed does not carry the same data as the snapshot');
   }
+  const signatures = prepareSignatures(snapshot, opts.signatures ?? []);
   const xmlBytes = Buffer.from(xml, 'utf8');
   const frozen = new Date(snapshot.frozenAt);
   const id = snapshot.identity;
@@ -85,6 +99,7 @@ export async function renderRecordDocument(snapshot: RecordSnapshot, opts: Rende
     ModDate: frozen,
   };
 
+  const fonts = documentFonts();
   const doc = new PDFDocument({
     size: A4,
     margins: MARGIN,
@@ -93,7 +108,7 @@ export async function renderRecordDocument(snapshot: RecordSnapshot, opts: Rende
     lang: 'vi-VN',
     displayTitle: true,
     bufferPages: true,
-    font: tinosPath('regular'), // the default font is embedded too: never a standard-14 font
+    font: fonts.regular as unknown as string, // the default font is embedded too: never a standard-14 font
     info,
   }) as DocInternals;
   // pdfkit derives the file ID from the info dictionary; make it name the record's XML instead.
@@ -101,7 +116,7 @@ export async function renderRecordDocument(snapshot: RecordSnapshot, opts: Rende
   // pdfkit writes Title/Author/Subject into XMP without escaping and leaves out ModifyDate:
   // write the XMP info block ourselves, consistent with the Info dictionary (PDF/A 6.7.3).
   doc._addInfo = () => doc.appendXML(xmpInfo(info));
-  for (const face of Object.keys(TINOS_FACES) as FontFace[]) doc.registerFont(face, tinosPath(face));
+  for (const face of Object.keys(fonts) as FontFace[]) doc.registerFont(face, fonts[face] as unknown as string);
 
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -113,8 +128,8 @@ export async function renderRecordDocument(snapshot: RecordSnapshot, opts: Rende
   const sheet = new Sheet(doc, { left: MARGIN.left, top: MARGIN.top, right: A4[0] - MARGIN.right, bottom: A4[1] - MARGIN.bottom });
   drawTitle(sheet, snapshot);
   drawIdentity(sheet, snapshot);
-  drawYear(sheet, snapshot);
-  const boxes = drawSignatures(sheet, snapshot);
+  drawYear(sheet, snapshot, signatures.bySubject);
+  const boxes = drawSignatureArea(sheet, snapshot, signatures);
   if (opts.verification) drawVerification(sheet, opts.verification);
   drawFooters(sheet, snapshot);
 

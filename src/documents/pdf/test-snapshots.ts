@@ -1,6 +1,8 @@
 /** Snapshots that stress the PDF layout: many subjects, very long comments and words. */
 import { fullSnapshot } from '../hbs-xml/test-snapshots.ts';
 import type { RecordSnapshot, SubjectRow } from '../../domain/record/snapshot.ts';
+import type { SignatureBlock } from './signature-blocks.ts';
+import { sealTestPng, signatureTestPng } from './test-png.ts';
 
 const SENTENCE = 'Em có ý thức học tập tốt, tích cực phát biểu xây dựng bài, biết hợp tác với bạn bè trong hoạt động nhóm; cần rèn thêm kĩ năng trình bày và đọc thêm sách tham khảo. ';
 
@@ -25,4 +27,27 @@ export function longSnapshot(): RecordSnapshot {
   s.identity.address = `Số 12, ngõ 34, ${'đường Nguyễn Chí Thanh, '.repeat(6)}Phường Láng, Thành phố Hà Nội`;
   s.year.award = 'gioi';
   return s;
+}
+
+const testCertificate = (cn: string) => ({ subject: `CN=${cn}, O=Trường THPT Chu Văn An, L=Hà Nội, C=VN`, issuer: 'CN=Hocba Test Issuing CA, O=hocba, C=VN', serial: '4f2a9c01d3' });
+
+/**
+ * Every signature of a record (for fullSnapshot): two subject teachers (one row signed by
+ * someone else than the row's teacher), the homeroom teacher, the principal — or, for 'text',
+ * a vice principal for the principal — and the school seal. 'images' stamps the blue
+ * signatures and the red seal; 'text' gives certificates and no signature images (the seal
+ * image stays), so the text blocks show.
+ */
+export function signatureBlocks(s: RecordSnapshot, variant: 'images' | 'text'): SignatureBlock[] {
+  const rows = s.year.subjects;
+  const images = variant === 'images';
+  return [
+    { role: 'subject_teacher', fullName: rows[0]!.teacherName, signedAt: '2026-06-20T01:10:00Z', subjectCodes: [rows[0]!.code] },
+    { role: 'subject_teacher', fullName: 'Trần Văn Thay', signedAt: '2026-06-20T02:11:00Z', subjectCodes: [rows[1]!.code, rows[2]!.code] },
+    { role: 'homeroom_teacher', fullName: s.year.homeroom.teacherName, signedAt: '2026-06-24T03:00:00Z', ...(images ? { signatureImage: signatureTestPng(1) } : { certificate: testCertificate(s.year.homeroom.teacherName) }) },
+    images
+      ? { role: 'principal', fullName: 'Nguyễn Văn Bình', signedAt: '2026-06-25T02:19:01Z', signatureImage: signatureTestPng() }
+      : { role: 'vice_principal', fullName: 'Lê Thị Thu Hằng', signedAt: '2026-06-24T18:30:00Z', certificate: testCertificate('Lê Thị Thu Hằng') },
+    { role: 'school_seal', fullName: 'Trường THPT Chu Văn An', signedAt: '2026-06-25T03:00:00Z', sealImage: sealTestPng(), certificate: testCertificate('Trường THPT Chu Văn An') },
+  ];
 }
