@@ -587,6 +587,91 @@ export const adminUnits = pgTable(
   (t) => [uniqueIndex('admin_units_commune').on(t.provinceCode, t.communeName)],
 );
 
+/**
+ * Images stamped on the record PDF's signature blocks (Decree 30/2020): a staff member's
+ * own signature (kind 'signature', one per user per school) and the school's red seal
+ * (kind 'seal', one per school). Validated PNG bytes; replaced in place, changes audited.
+ */
+export const signatureImages = pgTable(
+  'signature_images',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    kind: text('kind').notNull(),
+    userId: uuid('user_id').references(() => users.id),
+    png: customBytea('png').notNull(),
+    /** sha256 (hex) of the PNG bytes. */
+    sha256: text('sha256').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    uploadedBy: uuid('uploaded_by').notNull(),
+    uploadedAt: at('uploaded_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('signature_images_user').on(t.schoolId, t.userId).where(sql`kind = 'signature'`),
+    uniqueIndex('signature_images_seal').on(t.schoolId).where(sql`kind = 'seal'`),
+    check('signature_images_kind', sql`(${t.kind} = 'signature' and ${t.userId} is not null) or (${t.kind} = 'seal' and ${t.userId} is null)`),
+  ],
+);
+
+/**
+ * A bulk export of record versions (PDF + XML of each student's latest version) as one ZIP,
+ * built by a background job. The ZIP is kept in the database in chunks (record_export_chunks)
+ * rather than under DATA_DIR: it then works the same on PGlite and on a PostgreSQL server
+ * shared by several instances, and row-level security guards it. Chunks go at expires_at.
+ */
+export const recordExports = pgTable(
+  'record_exports',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    requestedBy: uuid('requested_by').notNull().references(() => users.id),
+    requestedByLabel: text('requested_by_label').notNull(),
+    /** 'class' (one class) or 'school' (every class of the school year). */
+    scope: text('scope').notNull(),
+    classId: uuid('class_id').references(() => classes.id),
+    schoolYearId: uuid('school_year_id').notNull().references(() => schoolYears.id),
+    /** queued → running → done | failed; done → expired when the ZIP is purged. */
+    status: text('status').notNull().default('queued'),
+    total: integer('total').notNull().default(0),
+    done: integer('done').notNull().default(0),
+    /** Students with a PDF in the ZIP / listed as missing in the manifest. */
+    fileCount: integer('file_count').notNull().default(0),
+    missingCount: integer('missing_count').notNull().default(0),
+    error: text('error'),
+    fileName: text('file_name').notNull(),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }),
+    /** sha256 (hex) of the whole ZIP. */
+    sha256: text('sha256'),
+    jobId: text('job_id'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: createdAt(),
+    startedAt: at('started_at'),
+    /** Touched at every step of a running export: a stale one was left by a stopped worker. */
+    heartbeatAt: at('heartbeat_at'),
+    finishedAt: at('finished_at'),
+    expiresAt: at('expires_at').notNull(),
+  },
+  (t) => [
+    index('record_exports_school').on(t.schoolId, t.createdAt),
+    index('record_exports_status').on(t.status),
+    check('record_exports_scope', sql`(${t.scope} = 'class' and ${t.classId} is not null) or (${t.scope} = 'school' and ${t.classId} is null)`),
+    check('record_exports_status_check', sql`${t.status} in ('queued', 'running', 'done', 'failed', 'expired')`),
+  ],
+);
+
+/** The bytes of an export's ZIP, in order (each up to EXPORT_CHUNK_BYTES). */
+export const recordExportChunks = pgTable(
+  'record_export_chunks',
+  {
+    exportId: uuid('export_id').notNull().references(() => recordExports.id, { onDelete: 'cascade' }),
+    schoolId: schoolId(),
+    seq: integer('seq').notNull(),
+    bytes: customBytea('bytes').notNull(),
+  },
+  (t) => [uniqueIndex('record_export_chunks_pk').on(t.exportId, t.seq)],
+);
+
 /** Tables whose rows belong to one school and are guarded by row-level security. */
 export const SCHOOL_OWNED_TABLES = [
   'school_years',
@@ -612,4 +697,7 @@ export const SCHOOL_OWNED_TABLES = [
   'reference_extracts',
   'reconciliation_resolutions',
   'record_versions',
+  'signature_images',
+  'record_exports',
+  'record_export_chunks',
 ] as const;

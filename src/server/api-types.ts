@@ -338,3 +338,100 @@ export interface ReconciliationView {
     reconciled: boolean;
   }>;
 }
+
+// Records in the lists, the PDF preview and bulk exports (docs/records-export.md).
+
+/**
+ * A student's record state: 'none' (no version for the year) or the latest version's
+ * lifecycle state — 'frozen', 'superseded' and, with signing, the later states.
+ */
+export type RecordStateCode = 'none' | 'frozen' | 'subjects_signed' | 'homeroom_signed' | 'approved' | 'sealed' | 'synced' | 'superseded' | (string & {});
+
+export interface StudentRecordStateView {
+  state: RecordStateCode;
+  versionId: string | null;
+  version: number | null;
+  frozenAt: string | null;
+  versionCount: number;
+}
+
+/** GET /api/classes/:classId/records */
+export interface ClassRecordsView {
+  class: { id: string; name: string; grade: number; schoolYear: string };
+  /** The person may export this class (its GVCN, the leadership, the school administrator). */
+  canExport: boolean;
+  students: Array<{ studentId: string; fullName: string; studentCode: string | null; record: StudentRecordStateView }>;
+}
+
+/** GET /api/records/classes */
+export interface RecordClassesOverview {
+  schoolYear: string | null;
+  canExportSchool: boolean;
+  classes: Array<{ id: string; name: string; grade: number; students: number; withRecord: number; canExport: boolean }>;
+}
+
+/** GET /api/students/:id/records → { versions } (newest first) */
+export interface RecordVersionSummary {
+  id: string;
+  studentId: string;
+  version: number;
+  state: string;
+  digest: string;
+  frozenAt: string;
+  frozenBy: string;
+  schoolYear: string;
+}
+
+export type RecordExportStatus = 'queued' | 'running' | 'done' | 'failed' | 'expired';
+
+/**
+ * POST /api/record-exports { scope: 'class', classId } | { scope: 'school' } → 202 RecordExportView;
+ * GET /api/record-exports/:id → RecordExportView; GET …/download → the ZIP.
+ */
+export interface RecordExportView {
+  id: string;
+  scope: 'class' | 'school';
+  classId: string | null;
+  className: string | null;
+  schoolYear: string;
+  status: RecordExportStatus;
+  done: number;
+  total: number;
+  fileCount: number;
+  missingCount: number;
+  error: string | null;
+  fileName: string;
+  sizeBytes: number | null;
+  sha256: string | null;
+  requestedBy: string;
+  mine: boolean;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  expiresAt: string;
+  downloadUrl: string | null;
+}
+
+/** GET /api/record-exports?classId= */
+export interface RecordExportList {
+  exports: RecordExportView[];
+  canExportSchool: boolean;
+}
+
+/** A stored signature or seal image (Decree 30 visible signatures). */
+export interface SignatureImageView {
+  kind: 'signature' | 'seal';
+  sha256: string;
+  width: number;
+  height: number;
+  /** Physical size from the PNG (pHYs), when it gives one. */
+  sizeMm: { width: number; height: number } | null;
+  uploadedAt: string;
+  /** `data:image/png;base64,…`, to show it without a second request. */
+  dataUrl: string;
+}
+
+/** GET/PUT /api/me/signature-image, /api/school/seal-image. */
+export interface SignatureImageResponse {
+  image: SignatureImageView | null;
+}

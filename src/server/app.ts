@@ -21,9 +21,11 @@ import { errorHandler, sendError } from './errors.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { gradeRoutes } from './routes/grade-routes.ts';
 import { studentRoutes } from './routes/student-routes.ts';
+import { recordRoutes } from './routes/record-routes.ts';
 import { MAX_UPLOAD_BYTES } from '../services/files/store-file.ts';
 import { schoolRoutes } from './routes/school-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
+import { signatureImageRoutes } from './routes/signature-image-routes.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -37,6 +39,8 @@ export interface AppOptions {
   rateLimit?: { global: number; login: number };
   /** The address people reach the platform at, printed in QR codes (default PUBLIC_URL or http://localhost:8080). */
   publicUrl?: string;
+  /** Background job workers: 'start' with the app (serve), or 'lazy' at the first job (default; tests). */
+  jobs?: 'start' | 'lazy';
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -84,8 +88,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   authRoutes(app, { database: opts.database, secureCookies: opts.secureCookies ?? false, loginRateLimit: { max: limits.login, timeWindow: 60_000 } });
   schoolRoutes(app, { database: opts.database });
   userRoutes(app, { database: opts.database });
+  signatureImageRoutes(app, { database: opts.database });
   gradeRoutes(app, { database: opts.database });
   studentRoutes(app, { database: opts.database, publicUrl: opts.publicUrl ?? (process.env.PUBLIC_URL || 'http://localhost:8080') });
+  recordRoutes(app, { database: opts.database, publicUrl: opts.publicUrl ?? (process.env.PUBLIC_URL || 'http://localhost:8080'), jobs: opts.jobs ?? 'lazy' });
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true, db: opts.database.kind }));
 

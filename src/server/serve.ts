@@ -35,7 +35,7 @@ export async function serve(config: Config, opts: { demo: boolean; log?: (m: str
       log(`Tài khoản mẫu / demo sign-ins (mật khẩu / password: ${password}):`);
       for (const l of demo.demoLogins) log(`  ${l.username.padEnd(22)} ${ROLE_LABELS[l.role].vi} — ${l.description}`);
     }
-    const app = await buildApp({ database, logger: process.env.HOCBA_LOG === '1', secureCookies: config.secureCookies, trustProxy: config.trustProxy, publicUrl: process.env.PUBLIC_URL || `http://localhost:${config.port}` });
+    const app = await buildApp({ database, logger: process.env.HOCBA_LOG === '1', secureCookies: config.secureCookies, trustProxy: config.trustProxy, publicUrl: process.env.PUBLIC_URL || `http://localhost:${config.port}`, jobs: 'start' });
     await app.listen({ port: config.port, host: config.host });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;

@@ -97,7 +97,8 @@ interface RequestOptions {
   keepalive?: boolean;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+/** One JSON call to the API (exported for the feature clients under src/web/<feature>/). */
+export async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': state.locale };
   const multipart = body instanceof FormData;
   if (body !== undefined && !multipart) headers['content-type'] = 'application/json';

@@ -19,6 +19,7 @@ import { HomeroomPage, HomeroomPickerPage } from './pages/homeroom-page.tsx';
 import { MyClassesPage } from './pages/my-classes-page.tsx';
 import { StaffPage } from './pages/staff-page.tsx';
 import { SubjectsPage } from './pages/subjects-page.tsx';
+import { RecordsPage } from './records/records-page.tsx';
 import { CHANGE_REQUEST_USERS, CROSS_CHECK_USERS, GRADE_SHEET_READERS, HOMEROOM_READERS } from './nav.ts';
 
 export function AppRoutes() {
@@ -59,6 +60,14 @@ export function AppRoutes() {
           }
         />
         <Route
+          path="records"
+          element={
+            <RequirePermission permission="classes.read_all">
+              <RecordsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
           path="data-quality"
           element={
             <RequirePermission permission="classes.read">
@@ -69,7 +78,7 @@ export function AppRoutes() {
         <Route
           path="school-settings"
           element={
-            <RequirePermission permission="school.configure">
+            <RequirePermission permission={['school.configure', 'seal_image.manage']}>
               <SchoolSettingsPage />
             </RequirePermission>
           }

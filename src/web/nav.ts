@@ -24,10 +24,11 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'change-requests', path: '/change-requests', label: 'nav.changeRequests', permission: CHANGE_REQUEST_USERS },
   { key: 'cross-checks', path: '/cross-checks', label: 'nav.crossChecks', permission: CROSS_CHECK_USERS },
   { key: 'classes', path: '/classes', label: 'nav.classes', permission: 'classes.read', alsoFor: ['/students'] },
+  { key: 'records', path: '/records', label: 'nav.records', permission: 'classes.read_all' },
   { key: 'data-quality', path: '/data-quality', label: 'nav.dataQuality', permission: 'classes.read' },
   { key: 'subjects', path: '/subjects', label: 'nav.subjects', permission: 'subjects.manage' },
   { key: 'staff', path: '/staff', label: 'nav.staff', permission: 'staff.read' },
-  { key: 'school-settings', path: '/school-settings', label: 'nav.schoolSettings', permission: 'school.configure' },
+  { key: 'school-settings', path: '/school-settings', label: 'nav.schoolSettings', permission: ['school.configure', 'seal_image.manage'] },
   { key: 'audit', path: '/audit', label: 'nav.audit', permission: 'audit.read' },
   { key: 'account', path: '/account', label: 'nav.account' },
 ];

@@ -84,10 +84,23 @@ const EXPECTED: Record<string, Allowed> = {
   'GET /api/students/:id/records': [...STAFF, 'student', 'parent'],
   'GET /api/record-versions/:id/xml': [...STAFF, 'student', 'parent'],
   'GET /api/record-versions/:id/pdf': [...STAFF, 'student', 'parent'],
+  'GET /api/record-versions/:id/preview': [...STAFF, 'student', 'parent'],
+  'GET /api/records/classes': STAFF,
+  'GET /api/classes/:classId/records': STAFF, // scoped: see records-export.test.ts
+  'POST /api/record-exports': STAFF, // scoped: the GVCN's own class, leadership any (records-export.test.ts)
+  'GET /api/record-exports': STAFF,
+  'GET /api/record-exports/:id': STAFF, // the requester or the principal; others 404
+  'GET /api/record-exports/:id/download': STAFF,
   'GET /api/data-quality': STAFF,
   'GET /api/data-quality.xlsx': STAFF,
   'GET /api/school/student-fields': [...STAFF, 'student', 'parent'],
   'PUT /api/school/student-fields': ['school_admin', 'principal'],
+  'GET /api/me/signature-image': ['principal', 'vice_principal', 'homeroom_teacher', 'subject_teacher'],
+  'PUT /api/me/signature-image': ['principal', 'vice_principal', 'homeroom_teacher', 'subject_teacher'],
+  'DELETE /api/me/signature-image': ['principal', 'vice_principal', 'homeroom_teacher', 'subject_teacher'],
+  'GET /api/school/seal-image': ['school_admin', 'clerk'],
+  'PUT /api/school/seal-image': ['school_admin', 'clerk'],
+  'DELETE /api/school/seal-image': ['school_admin', 'clerk'],
   'GET /api/admin/schools': ['system_admin'],
   'POST /api/admin/schools': ['system_admin'],
 };

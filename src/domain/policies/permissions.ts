@@ -45,6 +45,10 @@ export const PERMISSIONS = {
   'crosscheck.review': ['department_head'],
   /** Edit the school's subject catalogue. */
   'subjects.manage': ['school_admin'],
+  /** Upload, replace or remove one's own handwritten signature image (stamped on the records one signs). */
+  'own_signature_image.manage': ['principal', 'vice_principal', 'homeroom_teacher', 'subject_teacher'],
+  /** Upload, replace or remove the school's seal image (stamped when the seal is applied; văn thư). */
+  'seal_image.manage': ['school_admin', 'clerk'],
   /** Upload a file (e.g. the scanned letter of a change request). */
   'files.upload': ALL_STAFF,
   /** Read the audit log and verify its chain. */

@@ -10,12 +10,10 @@ import type { Db } from '../../db/client.ts';
 import { inSchool, type Tx } from '../../db/scope.ts';
 import { classes, enrolments, recordVersions, schoolYears, schools, students } from '../../db/schema.ts';
 import { hbsV1 } from '../../documents/hbs-xml/hbs-v1.ts';
-import { renderRecordPdf } from '../../documents/pdf/render-record.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { checkStudentRecord } from '../../domain/identity/student-record.ts';
 import { canReadStudentRecord, isHomeroomOf, type ActorScope } from '../../domain/policies/permissions.ts';
 import { buildSnapshot, freezeBlockers, type FreezeBlocker } from '../../domain/record/freeze.ts';
-import { verificationCode } from '../../domain/record/verification-code.ts';
 import type { SnapshotIdentity } from '../../domain/record/snapshot.ts';
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
 import { cellKey } from '../grades/sheet-context.ts';
@@ -23,6 +21,7 @@ import { buildClassYear } from '../homeroom/build-student-years.ts';
 import { loadCommunes } from '../reference/admin-units.ts';
 import { factsOf, mandatoryFields } from '../students/student-profile.ts';
 import { homeroomTeacherName } from './homeroom-teacher.ts';
+import { renderVersionPdf } from './render-version.ts';
 
 export interface FreezeReport {
   frozen: Array<{ studentId: string; fullName: string; version: number; digest: string }>;
@@ -147,9 +146,7 @@ export async function listRecordVersions(opts: { db: Db; actor: ActorScope; scho
 /** A record version as PDF/A-3 with its XML embedded, rendered from the stored snapshot (same bytes every time). */
 export async function recordVersionPdf(opts: { db: Db; actor: ActorScope; schoolId: string; versionId: string; publicUrl: string }) {
   const v = await recordVersionXml(opts);
-  const code = verificationCode(v.digest);
-  const url = `${opts.publicUrl.replace(/\/+$/, '')}/verify/${code}`;
-  const pdf = await renderRecordPdf(hbsV1.parse(v.xml), { xml: v.xml, verification: { url, code } });
+  const { pdf, code, url } = await renderVersionPdf(v, opts.publicUrl);
   return { pdf, version: v.version, code, url };
 }
 

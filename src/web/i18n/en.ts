@@ -1,9 +1,13 @@
 import { enRecords } from './en-records.ts';
+import { enRecordExports } from './en-record-exports.ts';
+import { enSignatures } from './en-signatures.ts';
 import type { MessageKey } from './vi.ts';
 
 /** English UI strings: the type makes a missing key a compile error. */
 export const en: Record<MessageKey, string> = {
   ...enRecords,
+  ...enRecordExports,
+  ...enSignatures,
   'app.name': 'Digital school record',
   'app.tagline': 'Học bạ số for upper-secondary schools',
   'common.loading': 'Loading…',

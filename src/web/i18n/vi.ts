@@ -3,9 +3,13 @@
  * (en.ts must provide every key). `{name}` marks a value filled in by `t()`.
  */
 import { viRecords } from './vi-records.ts';
+import { viRecordExports } from './vi-record-exports.ts';
+import { viSignatures } from './vi-signatures.ts';
 
 export const vi = {
   ...viRecords,
+  ...viRecordExports,
+  ...viSignatures,
   'app.name': 'Học bạ số',
   'app.tagline': 'Học bạ số THPT',
   'common.loading': 'Đang tải…',

@@ -1,15 +1,17 @@
-/** Account: who I am, change password, two-step verification. */
+/** Account: who I am, change password, two-step verification, my signature image (signers). */
 import { Card, Descriptions, Flex, Tag } from 'antd';
 import { ChangePasswordForm } from '../components/change-password-form.tsx';
 import { PageTitle } from '../components/page-title.tsx';
 import { TotpPanel } from '../components/totp-panel.tsx';
 import { roleLabel } from '../i18n/index.ts';
 import { useLocale } from '../i18n/locale-context.tsx';
-import { useSignedInSession } from '../session/session-context.tsx';
+import { useSession, useSignedInSession } from '../session/session-context.tsx';
+import { SignatureImageCard } from '../signatures/signature-image-card.tsx';
 
 export function AccountPage() {
   const { t, locale } = useLocale();
   const session = useSignedInSession();
+  const { can } = useSession();
 
   return (
     <>
@@ -45,6 +47,7 @@ export function AccountPage() {
         <Card title={t('totp.title')} size="small">
           <TotpPanel />
         </Card>
+        {can('own_signature_image.manage') && <SignatureImageCard target="signature" />}
       </Flex>
     </>
   );

@@ -1,6 +1,6 @@
 /** The students of one class (403 for people who may not see that class). */
 import { useState } from 'react';
-import { Button, Space, Table } from 'antd';
+import { Button, Card, Space, Table } from 'antd';
 import { ArrowLeftOutlined, AuditOutlined, UserAddOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api.ts';
@@ -15,6 +15,11 @@ import { formatDate } from '../format.ts';
 import { useLocale } from '../i18n/locale-context.tsx';
 import { useSession } from '../session/session-context.tsx';
 import { useApiData } from '../use-api-data.ts';
+import { ViewRecordButton } from '../records/class-records-panel.tsx';
+import { ExportPanel } from '../records/export-panel.tsx';
+import { RecordStateTag } from '../records/record-state.tsx';
+import { RecordViewer, type ViewedStudent } from '../records/record-viewer.tsx';
+import { recordsApi } from '../records/records-api.ts';
 
 export function ClassStudentsPage() {
   const { t } = useLocale();
@@ -23,6 +28,10 @@ export function ClassStudentsPage() {
   const navigate = useNavigate();
   const result = useApiData(() => api.classStudents(classId), [classId]);
   const [enrolling, setEnrolling] = useState(false);
+  // Each student's record state comes from the server's records view, joined here by student.
+  const records = useApiData(() => recordsApi.classRecords(classId), [classId]);
+  const recordOf = new Map((records.data?.students ?? []).map((s) => [s.studentId, s.record]));
+  const [viewing, setViewing] = useState<ViewedStudent | null>(null);
 
   if (result.loading && !result.data) return <PageLoader />;
   if (result.error || !result.data) {
@@ -54,6 +63,11 @@ export function ClassStudentsPage() {
       >
         {t('students.title', { name: result.data.class.name })}
       </PageTitle>
+      {records.data?.canExport && (
+        <Card size="small" style={{ marginBottom: 12 }}>
+          <ExportPanel scope="class" classId={classId} />
+        </Card>
+      )}
       <Table<ClassStudent>
         data-testid="class-students-table"
         rowKey="id"
@@ -88,8 +102,23 @@ export function ClassStudentsPage() {
           },
           { title: t('students.code'), dataIndex: 'studentCode', key: 'studentCode' },
           { title: t('students.personalId'), dataIndex: 'personalId', key: 'personalId' },
+          {
+            title: t('records.column'),
+            key: 'record',
+            render: (_value, row: ClassStudent) => {
+              const record = recordOf.get(row.id);
+              if (!record) return records.loading ? '…' : '—';
+              return (
+                <Space size={8} wrap>
+                  <RecordStateTag record={record} testId={`record-state-${row.id}`} />
+                  <ViewRecordButton row={{ studentId: row.id, fullName: row.fullName, record }} onView={setViewing} />
+                </Space>
+              );
+            },
+          },
         ]}
       />
+      <RecordViewer student={viewing} onClose={() => setViewing(null)} />
       {can('subjects.manage') && <ClassSubjectsCard classId={classId} />}
       {can('students.enrol') && (
         <EnrolStudentModal

@@ -14,6 +14,7 @@ import { HomeroomStudentsTable } from '../components/homeroom-students-table.tsx
 import { HomeroomSubjectsTable } from '../components/homeroom-subjects-table.tsx';
 import { PageLoader } from '../components/page-loader.tsx';
 import { PageTitle } from '../components/page-title.tsx';
+import { ClassRecordsPanel } from '../records/class-records-panel.tsx';
 import { useLocale } from '../i18n/locale-context.tsx';
 import { useSession, useSignedInSession } from '../session/session-context.tsx';
 import { useApiData } from '../use-api-data.ts';
@@ -83,6 +84,8 @@ export function HomeroomPage() {
           { key: 'students', label: t('homeroom.tab.students'), children: <HomeroomStudentsTable view={data} onSaved={view.reload} /> },
           { key: 'attendance', label: t('homeroom.tab.attendance'), children: <AttendanceRegister classId={data.class.id} onSaved={view.reload} /> },
           { key: 'subjects', label: t('homeroom.tab.subjects'), children: <HomeroomSubjectsTable subjects={data.subjects} /> },
+          // Each student's record state, the viewer and the class export (the GVCN's and the leadership's).
+          { key: 'records', label: <span data-testid="homeroom-tab-records">{t('records.tab')}</span>, children: <ClassRecordsPanel classId={data.class.id} /> },
           ...(can('exemptions.manage')
             ? [{ key: 'exemptions', label: t('homeroom.tab.exemptions'), children: <ExemptionsPanel view={data} onChanged={view.reload} /> }]
             : []),

@@ -1,4 +1,7 @@
-/** Cài đặt trường (`school.configure`): the year's dates, two-factor roles, mandatory student fields. */
+/**
+ * Cài đặt trường: the year's dates, two-factor roles, mandatory student fields (`school.configure`)
+ * and the school seal image (`seal_image.manage`: the school administrator or the clerk).
+ */
 import { Alert, Col, Row } from 'antd';
 import { api } from '../api.ts';
 import { ErrorResult } from '../components/error-result.tsx';
@@ -8,19 +11,37 @@ import { PageTitle } from '../components/page-title.tsx';
 import { TotpRolesForm } from '../components/totp-roles-form.tsx';
 import { YearSettingsForm } from '../components/year-settings-form.tsx';
 import { useLocale } from '../i18n/locale-context.tsx';
-import { useSignedInSession } from '../session/session-context.tsx';
+import { useSession, useSignedInSession } from '../session/session-context.tsx';
+import { SignatureImageCard } from '../signatures/signature-image-card.tsx';
 import { useApiData } from '../use-api-data.ts';
 
 export function SchoolSettingsPage() {
   const { t } = useLocale();
   const session = useSignedInSession();
+  const { can } = useSession();
+  const configure = can('school.configure');
+  // The clerk comes here for the seal only: the other settings are not theirs to load.
   const data = useApiData(
     async () => {
+      if (!configure) return null;
       const [year, settings, fields] = await Promise.all([api.schoolYear(), api.schoolSettings(), api.studentFields()]);
       return { year, settings, fields };
     },
-    [session.activeSchoolId],
+    [session.activeSchoolId, configure],
   );
+  const seal = can('seal_image.manage') && (
+    <Col xs={24} lg={12}>
+      <SignatureImageCard target="seal" />
+    </Col>
+  );
+  if (!configure) {
+    return (
+      <>
+        <PageTitle testId="settings-heading">{t('settings.title')}</PageTitle>
+        <Row gutter={[16, 16]}>{seal}</Row>
+      </>
+    );
+  }
   if (data.loading && !data.data) return <PageLoader />;
   if (data.error || !data.data) return <ErrorResult error={data.error} onRetry={data.reload} />;
   const { year, settings, fields } = data.data;
@@ -37,6 +58,7 @@ export function SchoolSettingsPage() {
         <Col xs={24}>
           <MandatoryFieldsForm mandatory={fields.mandatory} onSaved={data.reload} />
         </Col>
+        {seal}
       </Row>
     </>
   );

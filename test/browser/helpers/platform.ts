@@ -15,14 +15,18 @@ export interface Platform {
   readonly browser: Browser;
 }
 
-/** Call inside a describe(): registers the hooks and returns accessors for the running pair. */
-export function usePlatform(): Platform {
+/**
+ * Call inside a describe(): registers the hooks and returns accessors for the running pair.
+ * `serverEnv` may prepare data first (e.g. a data directory with frozen records) and return
+ * environment for the server.
+ */
+export function usePlatform(opts: { serverEnv?: () => Promise<Record<string, string>> } = {}): Platform {
   const skipReason = chromiumMissingReason();
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   before(async () => {
     if (skipReason) return;
-    server = await startServer();
+    server = await startServer(opts.serverEnv ? { env: await opts.serverEnv() } : {});
     browser = await launchBrowser();
   });
   after(async () => {

@@ -1,0 +1,1 @@
+SELECT hocba_guard_school_table('signature_images');

@@ -1,0 +1,145 @@
+/**
+ * Background jobs on pg-boss, in the platform's own database (PGlite or PostgreSQL): typed
+ * payloads per queue, one worker per queue in this process, a housekeeping pass at start and
+ * every few minutes (resume what a stopped process left, purge what expired), and a clean
+ * stop that lets the running job put its work back before the database closes.
+ *
+ * Progress is not kept in pg-boss: each job writes it to its own table (e.g. record_exports),
+ * where row-level security scopes it to the school and the HTTP routes read it.
+ */
+import PgBoss from 'pg-boss';
+import type { Database } from '../db/client.ts';
+import { bossDb } from './db-executor.ts';
+import { recordExportJob, recordExportHousekeeping } from './record-export-job.ts';
+
+/** Every queue and the payload its jobs carry. */
+export interface JobPayloads {
+  /** Build the ZIP of one records export (row in record_exports). */
+  'records.export': { exportId: string; schoolId: string };
+}
+
+export type JobName = keyof JobPayloads;
+
+export interface JobContext {
+  database: Database;
+  publicUrl: string;
+  /** Aborted when the runner stops: a job stops between two steps and leaves its work resumable. */
+  signal: AbortSignal;
+  log: (message: string) => void;
+}
+
+export type JobHandler<N extends JobName> = (payload: JobPayloads[N], ctx: JobContext) => Promise<void>;
+export type JobHandlers = { [N in JobName]: JobHandler<N> };
+
+/** Queues a job; used by housekeeping to re-send work. */
+export type SendJob = <N extends JobName>(name: N, payload: JobPayloads[N]) => Promise<string>;
+export type Housekeeping = (ctx: JobContext, send: SendJob) => Promise<void>;
+
+const QUEUES: { [N in JobName]: { expireInSeconds: number } } = {
+  // A whole school's PDFs take minutes (docs/benchmarks.md); pg-boss allows at most 24 h.
+  'records.export': { expireInSeconds: 6 * 3600 },
+};
+
+const DEFAULT_HANDLERS: JobHandlers = { 'records.export': recordExportJob };
+
+export interface JobRunner {
+  /** Starts pg-boss (creating its schema on first use), the workers and housekeeping. Idempotent. */
+  start(): Promise<void>;
+  /** Queues a job (starting the runner first if needed) and wakes the local worker; the job id. */
+  send: SendJob;
+  /** Stops the workers (a running job gets `signal` aborted and up to `graceMs` to wind down). */
+  stop(): Promise<void>;
+  readonly started: boolean;
+}
+
+export interface JobRunnerOptions {
+  database: Database;
+  publicUrl: string;
+  handlers?: Partial<JobHandlers>;
+  housekeeping?: Housekeeping[];
+  /** How often idle workers look for jobs (a job sent from this process wakes them at once). */
+  pollingIntervalSeconds?: number;
+  housekeepingEveryMs?: number;
+  graceMs?: number;
+  log?: (message: string) => void;
+}
+
+/** A job runner for the database; nothing runs until start() or the first send(). */
+export function createJobRunner(opts: JobRunnerOptions): JobRunner {
+  const log = opts.log ?? ((m: string) => console.error(`[jobs] ${m}`));
+  const handlers: JobHandlers = { ...DEFAULT_HANDLERS, ...opts.handlers };
+  const housekeeping = opts.housekeeping ?? [recordExportHousekeeping];
+  const abort = new AbortController();
+  const ctx: JobContext = { database: opts.database, publicUrl: opts.publicUrl, signal: abort.signal, log };
+  const workers = new Map<JobName, string>();
+  let boss: PgBoss | null = null;
+  let starting: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  const sendNow: SendJob = async (name, payload) => {
+    if (!boss) throw new Error(`job runner: cannot queue ${name}, the runner is not started`);
+    const id = await boss.send(name, payload, { retryLimit: 0, expireInSeconds: QUEUES[name].expireInSeconds });
+    if (!id) throw new Error(`job runner: pg-boss did not accept a ${name} job`);
+    const worker = workers.get(name);
+    if (worker) boss.notifyWorker(worker);
+    return id;
+  };
+
+  const runHousekeeping = async () => {
+    for (const h of housekeeping) {
+      try {
+        await h(ctx, sendNow);
+      } catch (err) {
+        log(`housekeeping failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  };
+
+  async function doStart(): Promise<void> {
+    const b = new PgBoss({ db: bossDb(opts.database), schedule: false, supervise: true, migrate: true });
+    // Without a listener an 'error' event (e.g. a poll while the database restarts) would crash the process.
+    b.on('error', (err: Error) => log(`pg-boss: ${err.message}`));
+    await b.start();
+    boss = b;
+    for (const name of Object.keys(QUEUES) as JobName[]) {
+      if (!(await b.getQueue(name))) await b.createQueue(name, { name, retryLimit: 0, expireInSeconds: QUEUES[name].expireInSeconds });
+      const handler = handlers[name] as JobHandler<JobName>;
+      const id = await b.work<JobPayloads[JobName]>(name, { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2 }, async (jobs) => {
+        for (const job of jobs) await handler(job.data, ctx);
+      });
+      workers.set(name, id);
+    }
+    await runHousekeeping();
+    timer = setInterval(() => void runHousekeeping(), opts.housekeepingEveryMs ?? 10 * 60_000);
+    timer.unref();
+  }
+
+  return {
+    get started() {
+      return boss !== null;
+    },
+    start() {
+      if (stopped) return Promise.reject(new Error('job runner: already stopped'));
+      starting ??= doStart().catch((err: unknown) => {
+        starting = null;
+        throw err;
+      });
+      return starting;
+    },
+    async send(name, payload) {
+      await this.start();
+      return sendNow(name, payload);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      abort.abort();
+      if (starting) await starting.catch(() => undefined);
+      if (!boss) return;
+      const b = boss;
+      await b.stop({ graceful: true, wait: true, timeout: opts.graceMs ?? 15_000 });
+      boss = null;
+    },
+  };
+}
