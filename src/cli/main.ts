@@ -9,6 +9,7 @@ import { registerSetupCommands } from './setup.ts';
 import { registerUserCommands } from './user.ts';
 import { registerPkiCommands } from './pki.ts';
 import { registerReferenceCommands } from './reference.ts';
+import { registerVerifyCommands } from './verify.ts';
 import { reportError } from './open.ts';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerAgentCommands(program);
   registerReferenceCommands(program);
   registerPkiCommands(program);
+  registerVerifyCommands(program);
   return program;
 }
 
