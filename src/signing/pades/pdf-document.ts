@@ -130,12 +130,17 @@ export class PdfDocument {
     const s = obj.value;
     if (!(s instanceof PdfStream) || !isName(s.dict.get('Type'), 'XRef')) pdfError(`byte ${offset} holds neither an xref table nor an xref stream`);
     const w = s.dict.get('W');
-    if (!Array.isArray(w) || w.length !== 3 || !w.every((x) => typeof x === 'number' && x >= 0 && x <= 8)) pdfError(`xref stream at byte ${offset} has a bad /W`);
+    // The offset field (W[1]) must have bytes: with an all-zero /W every row is empty and a
+    // claimed count of billions would cost nothing to write and everything to read.
+    if (!Array.isArray(w) || w.length !== 3 || !w.every((x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 8) || w[1] === 0) pdfError(`xref stream at byte ${offset} has a bad /W`);
     const [w0, w1, w2] = w as number[];
     const size = s.dict.get('Size');
-    if (typeof size !== 'number') pdfError(`xref stream at byte ${offset} has no /Size`);
+    if (!Number.isInteger(size) || (size as number) < 0) pdfError(`xref stream at byte ${offset} has no valid /Size`);
     const index = s.dict.get('Index') ?? [0, size];
-    if (!Array.isArray(index) || index.length % 2 || !index.every((x) => typeof x === 'number')) pdfError(`xref stream at byte ${offset} has a bad /Index`);
+    if (!Array.isArray(index) || index.length % 2 || !index.every((x) => Number.isInteger(x) && (x as number) >= 0)) pdfError(`xref stream at byte ${offset} has a bad /Index (expected pairs of non-negative integers)`);
+    for (let i = 0; i < index.length; i += 2) {
+      if ((index[i] as number) + (index[i + 1] as number) > (size as number)) pdfError(`xref stream at byte ${offset}: /Index subsection ${index[i]}+${index[i + 1]} goes beyond /Size ${size}`);
+    }
     const data = this.decode(s, `the xref stream at byte ${offset}`);
     const rowLen = w0! + w1! + w2!;
     let p = 0;

@@ -127,6 +127,19 @@ export function readPdfSignatures(pdf: Uint8Array): PdfSignatureInfo[] {
       contentDigest,
     });
   }
+  // One CMS must count once: two fields whose /V is the same signature dictionary would show
+  // one signer's signature under two names (e.g. homeroom teacher and principal).
+  const byObject = new Map<number, PdfSignatureInfo[]>();
+  for (const s of out) (byObject.get(s.objectNumber) ?? byObject.set(s.objectNumber, []).get(s.objectNumber)!).push(s);
+  for (const same of byObject.values()) {
+    if (same.length < 2) continue;
+    for (const s of same) {
+      const others = same.filter((o) => o !== s).map((o) => `"${o.fieldName}"`).join(', ');
+      s.byteRangeProblems.push(`signature field "${s.fieldName}" (object ${s.objectNumber}): the signature dictionary (object ${s.objectNumber}) is also the value of field ${others}; one signature cannot sign two fields`);
+      s.coversRevision = false;
+      s.coversWholeFile = false;
+    }
+  }
   return out.sort((a, b) => a.signedEnd - b.signedEnd);
 }
 

@@ -27,6 +27,12 @@ export interface CheckRevocationOptions {
   now?: Date;
   /** Clock skew tolerated for thisUpdate in the future; default 5 minutes. */
   maxSkewMs?: number;
+  /**
+   * The time evidence must still speak for (default `atTime`). When `atTime` is only the
+   * signer's claim, pass a trusted later time (the validation time): an old "good" that was
+   * fresh at a backdated claim says nothing about a revocation since.
+   */
+  freshAt?: Date;
 }
 
 const REASONS = ['unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'certificateHold', '(unused)', 'removeFromCRL', 'privilegeWithdrawn', 'aACompromise'];
@@ -35,12 +41,15 @@ const REASONS = ['unspecified', 'keyCompromise', 'cACompromise', 'affiliationCha
 export async function checkRevocation(certificate: Uint8Array, issuer: Uint8Array, evidence: RevocationEvidence, atTime: Date = new Date(), opts: CheckRevocationOptions = {}): Promise<RevocationResult> {
   const now = opts.now ?? new Date();
   const skew = opts.maxSkewMs ?? 300_000;
+  const freshAt = opts.freshAt && opts.freshAt > atTime ? opts.freshAt : atTime;
   const problems: string[] = [];
   const usable = (what: string, a: { thisUpdate: Date; nextUpdate?: Date }): boolean => {
     if (a.thisUpdate.getTime() > now.getTime() + skew) return problems.push(`${what} claims to be issued in the future (${a.thisUpdate.toISOString()})`), false;
-    // Stale: the evidence stopped speaking before the time we ask about.
+    // Stale: the evidence stopped speaking before the time we ask about. Evidence without
+    // nextUpdate gets the clock skew when judged against a separate freshness time (now).
     const until = a.nextUpdate ?? a.thisUpdate;
-    if (until < atTime) return problems.push(`${what} is stale for ${atTime.toISOString()} (valid until ${until.toISOString()})`), false;
+    const slack = opts.freshAt && !a.nextUpdate ? skew : 0;
+    if (until.getTime() + slack < freshAt.getTime()) return problems.push(`${what} is stale for ${freshAt.toISOString()} (valid until ${until.toISOString()})`), false;
     return true;
   };
   const decide = (source: 'ocsp' | 'crl', a: { status: 'good' | 'revoked'; revokedAt?: Date; reasonCode?: number; thisUpdate: Date; nextUpdate?: Date }, who: string): RevocationResult => {

@@ -11,7 +11,7 @@ import { renderRecordPdf } from '../../documents/pdf/render-record.ts';
 import { addDss, preparePadesSignature } from '../pades/index.ts';
 import { openPdf } from '../pades/pdf-document.ts';
 import { acroForm, lastPageRef } from '../pades/pdf-form.ts';
-import { PdfDict, PdfRef, PdfString, name, type PdfValue } from '../pades/pdf-objects.ts';
+import { PdfDict, PdfRef, PdfString, makeStream, name, type PdfValue } from '../pades/pdf-objects.ts';
 import { ObjectAllocator, writeUpdate, type UpdateObject } from '../pades/pdf-update.ts';
 import { changesAfter } from './pdf-changes.ts';
 
@@ -71,6 +71,29 @@ describe('changes after a signed revision', () => {
     assert.equal(r.disallowed.length, 2, r.disallowed.join('\n'));
     assert.match(r.disallowed.join('\n'), /\/Annots: added object \d+, which is not signature widget/);
     assert.match(r.disallowed.join('\n'), /\/Fields: added object \d+, which is not signature field/);
+  });
+
+  test('a visible signature widget added after signing is reported (its appearance could overlay the signed page)', () => {
+    // Shadow attack "overlay": an unsigned signature field whose widget draws new text over the page.
+    const changed = update(signedOnce, (doc, alloc) => {
+      const widget = alloc.ref();
+      const ap = alloc.ref();
+      const page = lastPageRef(doc);
+      const pageDict = (doc.get(page) as PdfDict).clone();
+      const annots = doc.resolve(pageDict.get('Annots') ?? null) as PdfValue[];
+      const form = acroForm(doc)!;
+      const formRef = doc.catalog().get('AcroForm') as PdfRef;
+      const appearance = makeStream(new PdfDict().set('Type', name('XObject')).set('Subtype', name('Form')).set('BBox', [0, 0, 200, 30]), Buffer.from('BT /F1 24 Tf 0 0 Td (10) Tj ET'));
+      return [
+        { num: ap.num, value: appearance },
+        { num: widget.num, value: new PdfDict().set('Type', name('Annot')).set('Subtype', name('Widget')).set('FT', name('Sig')).set('T', new PdfString(Buffer.from('Overlay'), false)).set('Rect', [100, 100, 300, 130]).set('P', page).set('AP', new PdfDict().set('N', ap)) },
+        { num: page.num, value: pageDict.set('Annots', [...annots, widget]) },
+        { num: formRef.num, value: form.clone().set('Fields', [...(doc.resolve(form.get('Fields')!) as PdfValue[]), widget]) },
+      ];
+    });
+    const r = diff(signedOnce, changed);
+    assert.equal(r.disallowed.length, 1, r.disallowed.join('\n'));
+    assert.match(r.disallowed[0]!, /\/Annots: added object \d+, a signature widget with a visible area/);
   });
 
   test('catalog, page tree, page and /Info changes are reported by name and object', () => {

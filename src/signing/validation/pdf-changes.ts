@@ -90,14 +90,33 @@ export function changesAfter(signed: PdfDocument, current: PdfDocument): ChangeR
     const sub = d?.get('Subtype');
     return d !== null && sub instanceof PdfName && sub.name === 'Widget' && fieldType(d) === 'Sig';
   };
+  /**
+   * A widget added after a signature may only be invisible: its appearance stream is new
+   * content nobody signed, and drawn over the page it can show other marks or grades under
+   * the earlier signer's name (the "overlay" shadow attack). Our own signatures use a
+   * zero-area /Rect; the visible signature block is part of the signed page content.
+   */
+  const isVisibleWidget = (v: PdfValue) => {
+    const d = dict(current, v);
+    if (!d) return false;
+    const flags = current.resolve(d.get('F') ?? null);
+    if (typeof flags === 'number' && (flags & 0b100010) !== 0) return false; // Hidden (2) or NoView (32)
+    const rect = current.resolve(d.get('Rect') ?? null);
+    if (!Array.isArray(rect) || rect.length !== 4 || !rect.every((x) => typeof x === 'number')) return true; // unknown area: assume visible
+    const [x1, y1, x2, y2] = rect as number[];
+    return Math.abs(x2! - x1!) > 0 && Math.abs(y2! - y1!) > 0;
+  };
+  const where = (v: PdfValue) => (v instanceof PdfRef ? `object ${v.num}` : 'an inline entry');
   /** `after` must be `before` with entries appended, each accepted by `ok`. */
-  const appended = (before: PdfValue[], after: PdfValue[], ok: (v: PdfValue) => boolean, what: string, kind: string) => {
+  const appended = (before: PdfValue[], after: PdfValue[], ok: (v: PdfValue) => boolean, what: string, kind: string, visibleCheck = false) => {
     const kept = before.every((v, i) => sameValue(v, after[i]));
     if (!kept) return void disallowed.push(`${what}: earlier entries were removed or replaced`);
     const added = after.slice(before.length);
     const bad = added.filter((v) => !ok(v));
-    if (bad.length) disallowed.push(`${what}: added ${bad.map((v) => (v instanceof PdfRef ? `object ${v.num}` : 'an inline entry')).join(', ')}, which ${bad.length > 1 ? 'are not' : 'is not'} ${kind}`);
-    else if (added.length) allowed.add(`${what}: ${added.length} ${kind}${added.length > 1 ? 's' : ''} added`);
+    const visible = visibleCheck ? added.filter((v) => ok(v) && isVisibleWidget(v)) : [];
+    if (bad.length) disallowed.push(`${what}: added ${bad.map(where).join(', ')}, which ${bad.length > 1 ? 'are not' : 'is not'} ${kind}`);
+    if (visible.length) disallowed.push(`${what}: added ${visible.map(where).join(', ')}, a signature widget with a visible area (its appearance is unsigned content drawn over the signed page)`);
+    if (!bad.length && !visible.length && added.length) allowed.add(`${what}: ${added.length} ${kind}${added.length > 1 ? 's' : ''} added`);
   };
   const checkAcroForm = (before: PdfDict | null, after: PdfDict | null, what: string) => {
     if (!after) return void (before && disallowed.push(`${what} was removed`));
@@ -152,14 +171,16 @@ export function changesAfter(signed: PdfDocument, current: PdfDocument): ChangeR
       const keys = changedKeys(before, after);
       const other = keys.filter((k) => k !== 'Annots');
       if (other.length) disallowed.push(`page object ${num}: ${other.map((k) => `/${k}`).join(', ')} changed`);
-      if (keys.includes('Annots')) appended(array(signed, before.get('Annots')), array(current, after.get('Annots')), isSigWidget, `page object ${num} /Annots`, 'signature widget');
+      if (keys.includes('Annots')) appended(array(signed, before.get('Annots')), array(current, after.get('Annots')), isSigWidget, `page object ${num} /Annots`, 'signature widget', true);
     } else if (before instanceof PdfDict && after instanceof PdfDict && fieldType(before) === 'Sig' && before.get('V') === undefined) {
       // An empty signature field being signed.
-      const other = changedKeys(before, after).filter((k) => k !== 'V' && k !== 'AP');
+      const keys = changedKeys(before, after);
+      const other = keys.filter((k) => k !== 'V' && k !== 'AP');
       if (other.length) disallowed.push(`signature field object ${num}: ${other.map((k) => `/${k}`).join(', ')} changed`);
+      else if (keys.includes('AP') && isVisibleWidget(after)) disallowed.push(`signature field object ${num}: a new appearance (/AP) on a visible widget (unsigned content drawn over the signed page)`);
       else allowed.add(`empty signature field object ${num} signed`);
     } else if (Array.isArray(before) && Array.isArray(after) && isPageAnnots(signed, num)) {
-      appended(before, after, isSigWidget, `the /Annots array (object ${num})`, 'signature widget');
+      appended(before, after, isSigWidget, `the /Annots array (object ${num})`, 'signature widget', true);
     } else {
       disallowed.push(`${label} was changed`);
     }

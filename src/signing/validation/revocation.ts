@@ -108,30 +108,33 @@ async function fetchEvidence(ctx: RevocationContext, cert: Uint8Array, issuer: U
   return p;
 }
 
-/** The status of one certificate at `atTime`: embedded evidence first, then the provider. */
-export function revocationStatus(ctx: RevocationContext, cert: Uint8Array, issuer: Uint8Array, atTime: Date): Promise<RevocationResult> {
-  const k = `${b64(cert)}|${b64(issuer)}|${atTime.getTime()}`;
+/**
+ * The status of one certificate at `atTime`: embedded evidence first, then the provider.
+ * `freshAt` (a trusted time after an untrusted `atTime`) is when the evidence must still be current.
+ */
+export function revocationStatus(ctx: RevocationContext, cert: Uint8Array, issuer: Uint8Array, atTime: Date, freshAt?: Date): Promise<RevocationResult> {
+  const k = `${b64(cert)}|${b64(issuer)}|${atTime.getTime()}|${freshAt?.getTime() ?? ''}`;
   let p = ctx.decided.get(k);
   if (!p) {
-    p = decide(ctx, cert, issuer, atTime);
+    p = decide(ctx, cert, issuer, atTime, freshAt);
     ctx.decided.set(k, p);
   }
   return p;
 }
 
-async function decide(ctx: RevocationContext, cert: Uint8Array, issuer: Uint8Array, atTime: Date): Promise<RevocationResult> {
+async function decide(ctx: RevocationContext, cert: Uint8Array, issuer: Uint8Array, atTime: Date, freshAt?: Date): Promise<RevocationResult> {
   const embedded = relevant(ctx, cert);
   let result: RevocationResult | null = null;
   const reasons: string[] = [];
   if (embedded.ocspResponses.length || embedded.crls.length) {
-    result = await checkRevocation(cert, issuer, embedded, atTime, { now: ctx.now });
+    result = await checkRevocation(cert, issuer, embedded, atTime, { now: ctx.now, ...(freshAt ? { freshAt } : {}) });
     if (result.status !== 'unknown') return { ...result, reason: `embedded ${result.reason}` };
     reasons.push(`embedded evidence: ${result.reason}`);
   } else reasons.push('no embedded OCSP response or CRL');
   if (!ctx.provider) return { status: 'unknown', source: 'none', reason: `${reasons.join('; ')}; offline validation, so nothing was fetched` };
   const fetched = await fetchEvidence(ctx, cert, issuer);
   if (typeof fetched === 'string') return { status: 'unknown', source: 'none', reason: `${reasons.join('; ')}; ${fetched}` };
-  result = await checkRevocation(cert, issuer, fetched, atTime, { now: ctx.now });
+  result = await checkRevocation(cert, issuer, fetched, atTime, { now: ctx.now, ...(freshAt ? { freshAt } : {}) });
   return result.status === 'unknown' ? { ...result, reason: `${reasons.join('; ')}; fetched: ${result.reason}` } : result;
 }
 
@@ -145,11 +148,15 @@ export async function revocationCheck(opts: { ctx: RevocationContext; path: Uint
   const { ctx, path, atTime, poe } = opts;
   if (path.length < 2) return { status: 'indeterminate', reason: `the issuer of "${path[0] ? subjectOf(path[0]) : 'the signing certificate'}" is unknown, so its revocation status cannot be checked` };
   const results: { status: CheckStatus; reason: string }[] = [];
+  // A claimed time is the signer's word: backdated, it would let an old "good" answer stand for
+  // a key revoked since. Without a timestamp, evidence must be current at the earliest trusted
+  // proof of existence, else at the validation time.
+  const freshAt = opts.trustedTime ? undefined : poe && poe.time > atTime ? poe.time : poe ? undefined : ctx.now;
   // Every certificate that has its issuer in the path; the anchor is trusted by configuration.
   for (let i = 0; i + 1 < path.length; i++) {
     const cert = path[i]!;
     const who = `"${subjectOf(cert)}"`;
-    const r = await revocationStatus(ctx, cert, path[i + 1]!, atTime);
+    const r = await revocationStatus(ctx, cert, path[i + 1]!, atTime, freshAt);
     if (r.status === 'revoked') {
       results.push({ status: 'failed', reason: `${who} was revoked on ${r.revokedAt?.toISOString()}, before the signing time ${atTime.toISOString()} (${r.reason})` });
     } else if (r.status === 'unknown') {

@@ -27,8 +27,8 @@ export interface CompleteXadesOptions {
    * one — for signatures prepared in parallel (two subject teachers signing their own rows of
    * one record at once). Allowed only when everything the signature references is unchanged:
    * the verification that follows re-digests every reference in the newer document and
-   * refuses otherwise. Only the referenced content is protected, so callers pass the
-   * document as it stands after other signatures were added, never an edited one.
+   * refuses otherwise; and the text outside the signature container must be byte-identical
+   * to the prepared document (only signatures may have been added meanwhile).
    */
   rebaseOnto?: string;
 }
@@ -66,6 +66,25 @@ function insertSignature(state: XadesSigningState, signatureXml: string, base: s
   return appendChildMarkup(base, span, signatureXml);
 }
 
+/**
+ * A rebase target may differ from the prepared document only inside the signature container
+ * (other signatures added meanwhile): every byte before and after the container must be the
+ * same, so nothing outside what this signature covers can be slipped in either.
+ */
+function assertOnlyContainerChanged(state: XadesSigningState, target: string): void {
+  const id = state.signatureId;
+  if (target.length > state.maxBytes) throw new SigningError('document_invalid', `signature ${id}: the document to complete onto is larger than ${state.maxBytes} bytes`);
+  const before = locateElement(state.xml, state.containerElementIndex);
+  let after: ReturnType<typeof locateElement>;
+  try {
+    after = locateElement(target, state.containerElementIndex);
+  } catch {
+    throw new XadesDocumentChangedError(id);
+  }
+  const same = before.qname === after.qname && state.xml.slice(0, before.start) === target.slice(0, after.start) && state.xml.slice(before.end) === target.slice(after.end);
+  if (!same) throw new SigningError('document_invalid', `signature ${id}: the document to complete onto differs from the prepared one outside the signature container; prepare the signature again`);
+}
+
 async function verifyNew(state: XadesSigningState, xml: string): Promise<{ verification: XadesVerification; doc: ReturnType<typeof parseXmlSafely> }> {
   const doc = parseXmlSafely(xml, { maxBytes: state.maxBytes });
   const verification = await verifyInDocument(doc, indexIds(doc), state.signatureId, {
@@ -92,7 +111,7 @@ export async function completeXadesSignature(state: XadesSigningState, signature
   if (documentFingerprint(state.xml) !== state.documentSha256) throw new SigningError('document_invalid', `signature ${id}: the prepared state is corrupt (its document does not match its fingerprint)`);
   if (opts.xml !== undefined && documentFingerprint(opts.xml) !== state.documentSha256) throw new XadesDocumentChangedError(id);
   const base = opts.rebaseOnto ?? state.xml;
-  if (opts.rebaseOnto !== undefined && opts.rebaseOnto.length > state.maxBytes) throw new SigningError('document_invalid', `signature ${id}: the document to complete onto is larger than ${state.maxBytes} bytes`);
+  if (opts.rebaseOnto !== undefined) assertOnlyContainerChanged(state, opts.rebaseOnto);
   if (!(signatureValue instanceof Uint8Array) || signatureValue.length < 32 || signatureValue.length > 1024) {
     throw new SigningError('document_invalid', `signature ${id}: the signature value has ${signatureValue instanceof Uint8Array ? `${signatureValue.length} bytes` : 'no bytes'}, which no supported key produces`);
   }

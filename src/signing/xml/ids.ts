@@ -1,7 +1,7 @@
 /**
  * Id lookup that resists signature wrapping. A reference `#x` must name exactly one element
  * in the whole document. We count every attribute some tool might treat as an Id — `Id`,
- * `ID`, `id` (no namespace) and `xml:id` — so an attacker cannot add a second element that
+ * `ID`, `id` in any namespace and `xml:id` — so an attacker cannot add a second element that
  * a different verifier would pick instead of the one we digested.
  */
 import type { Document, Element } from '@xmldom/xmldom';
@@ -21,7 +21,9 @@ export function indexIds(doc: Document): IdIndex {
     const values = new Set<string>();
     for (let i = 0; i < el.attributes.length; i++) {
       const a = el.attributes.item(i)!;
-      const isId = a.namespaceURI ? a.namespaceURI === XML_NS && a.localName === 'id' : ID_NAMES.has(a.localName ?? a.name);
+      // Any namespace counts too (wsu:Id, f:Id…): xml-crypto matches @*[local-name()='Id'].
+      const local = a.localName ?? a.name;
+      const isId = a.namespaceURI === XML_NS ? local === 'id' : a.namespaceURI === 'http://www.w3.org/2000/xmlns/' ? false : ID_NAMES.has(local);
       if (isId) values.add(a.value);
     }
     for (const v of values) {
