@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { migrateDatabase, openDatabase } from '../db/client.ts';
 import { loadDemoSchool } from '../services/demo/load-demo-school.ts';
+import { ensureDemoCertificates } from '../services/certificates/demo-pki.ts';
 import { initSchool } from '../services/schools/init-school.ts';
 import { ROLE_LABELS } from '../domain/policies/roles.ts';
 import { loadConfig } from '../server/config.ts';
@@ -96,6 +97,9 @@ export function registerSetupCommands(program: Command): void {
         console.log(`Đã tạo trường mẫu / demo school loaded: ${demo.classes.length} lớp, ${demo.students.length} học sinh, ${demo.staff.length} cán bộ in ${Date.now() - t0} ms.`);
         console.log(`Mật khẩu / password: ${password}`);
         for (const l of demo.demoLogins) console.log(`  ${l.username.padEnd(22)} ${ROLE_LABELS[l.role].vi} — ${l.description}`);
+        const g = program.opts<GlobalOpts>();
+        const config = loadConfig({ ...(g.dataDir ? { dataDir: g.dataDir } : {}) });
+        await ensureDemoCertificates({ db, dataDir: config.dataDir, baseUrl: `${(process.env.PUBLIC_URL || `http://localhost:${config.port}`).replace(/\/+$/, '')}/pki`, actor: cliActor(), log: console.log });
       });
     });
 }

@@ -672,6 +672,184 @@ export const recordExportChunks = pgTable(
   (t) => [uniqueIndex('record_export_chunks_pk').on(t.exportId, t.seq)],
 );
 
+/**
+ * X.509 signing certificates registered for a school's staff (user_id set) or for the
+ * school seal (user_id null). At most one 'active' certificate per person / per seal:
+ * registering a new one marks the earlier one 'replaced' (kept, because signatures made
+ * with it still name it). key_ref says where a server-held key lives (a file under the
+ * data dir, or a remote CSC credential) — never the key itself.
+ */
+export const signingCertificates = pgTable(
+  'signing_certificates',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    userId: uuid('user_id').references(() => users.id),
+    /** DER bytes of the certificate. */
+    certificate: customBytea('certificate').notNull(),
+    /** Intermediate certificates (base64 DER), issuing CA first; root not included. */
+    chain: jsonb('chain').notNull().$type<string[]>().default([]),
+    /** sha256 (hex, lower case) of the DER certificate. */
+    fingerprint: text('fingerprint').notNull(),
+    subject: text('subject').notNull(),
+    commonName: text('common_name').notNull(),
+    issuer: text('issuer').notNull(),
+    serialNumber: text('serial_number').notNull(),
+    notBefore: at('not_before').notNull(),
+    notAfter: at('not_after').notNull(),
+    /** upload | agent | csc | demo | server_key */
+    source: text('source').notNull(),
+    keyRef: jsonb('key_ref').$type<Record<string, string> | null>(),
+    /** active | replaced | revoked */
+    status: text('status').notNull().default('active'),
+    /** 'good' when OCSP/CRL said so at registration, 'unknown' when it could not be checked. */
+    revocationAtRegistration: text('revocation_at_registration').notNull(),
+    registeredBy: text('registered_by').notNull(),
+    registeredAt: at('registered_at').notNull().defaultNow(),
+    replacedAt: at('replaced_at'),
+  },
+  (t) => [
+    uniqueIndex('signing_certificates_active_user').on(t.schoolId, t.userId).where(sql`status = 'active' and user_id is not null`),
+    uniqueIndex('signing_certificates_active_seal').on(t.schoolId).where(sql`status = 'active' and user_id is null`),
+    index('signing_certificates_fingerprint').on(t.fingerprint),
+    check('signing_certificates_source', sql`${t.source} in ('upload', 'agent', 'csc', 'demo', 'server_key')`),
+    check('signing_certificates_status', sql`${t.status} in ('active', 'replaced', 'revoked')`),
+  ],
+);
+
+/**
+ * A principal's delegation of the approval signature to a vice principal ("KT. Hiệu
+ * trưởng – Phó Hiệu trưởng"): decision number, grades (empty = all), inclusive validity
+ * dates in Vietnam time. Never deleted: revoking sets revoked_at, and signatures made
+ * under it keep naming it.
+ */
+export const delegations = pgTable(
+  'delegations',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    principalUserId: uuid('principal_user_id').notNull().references(() => users.id),
+    delegateUserId: uuid('delegate_user_id').notNull().references(() => users.id),
+    decisionNumber: text('decision_number').notNull(),
+    grades: jsonb('grades').notNull().$type<number[]>().default([]),
+    validFrom: date('valid_from', { mode: 'string' }).notNull(),
+    validTo: date('valid_to', { mode: 'string' }).notNull(),
+    revokedAt: at('revoked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('delegations_delegate').on(t.schoolId, t.delegateUserId)],
+);
+
+/**
+ * One signature added to a record version, in order (seq 1, 2, …). Append-only: `xml` is
+ * the whole document after this signature, so the current document of a version is the
+ * xml of its highest seq (else record_versions.xml). The unique constraints make two
+ * concurrent completions of the same signature exactly-one-wins.
+ */
+export const recordSignatures = pgTable(
+  'record_signatures',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    versionId: uuid('version_id').notNull().references(() => recordVersions.id),
+    seq: integer('seq').notNull(),
+    /** subject | homeroom | principal | seal */
+    step: text('step').notNull(),
+    /** The ds:Signature Id in the document (sig-subject-TOAN, sig-homeroom, …). */
+    signatureId: text('signature_id').notNull(),
+    /** Null for the school seal. */
+    signerUserId: uuid('signer_user_id').references(() => users.id),
+    claimedRole: text('claimed_role').notNull(),
+    subjects: jsonb('subjects').notNull().$type<string[]>().default([]),
+    certificateId: uuid('certificate_id').notNull().references(() => signingCertificates.id),
+    delegationId: uuid('delegation_id').references(() => delegations.id),
+    batchId: uuid('batch_id'),
+    signedAt: at('signed_at').notNull(),
+    xml: text('xml').notNull(),
+    /** sha256 (hex) of `xml` (UTF-8). */
+    xmlSha256: text('xml_sha256').notNull(),
+  },
+  (t) => [
+    uniqueIndex('record_signatures_seq').on(t.versionId, t.seq),
+    uniqueIndex('record_signatures_sig').on(t.versionId, t.signatureId),
+    check('record_signatures_step', sql`${t.step} in ('subject', 'homeroom', 'principal', 'seal')`),
+  ],
+);
+
+/**
+ * A batch of signatures one person prepared in one go ("ký hàng loạt"): the digests are
+ * shown/sent to their key, the values come back (possibly in several calls), and each item
+ * completes in its own transaction. Belongs to its creator only; expires after a few hours.
+ */
+export const signingBatches = pgTable(
+  'signing_batches',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    createdBy: uuid('created_by').notNull().references(() => users.id),
+    step: text('step').notNull(),
+    /** What was asked for: { versionIds } | { classId } | { grade } | { school: true }. */
+    target: jsonb('target').notNull(),
+    certificateId: uuid('certificate_id').notNull().references(() => signingCertificates.id),
+    algorithm: text('algorithm').notNull(),
+    createdAt: createdAt(),
+    expiresAt: at('expires_at').notNull(),
+  },
+  (t) => [index('signing_batches_creator').on(t.schoolId, t.createdBy, t.createdAt)],
+);
+
+/** One record version of a batch: its prepared signature (or why it was refused) and its outcome. */
+export const signingBatchItems = pgTable(
+  'signing_batch_items',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    batchId: uuid('batch_id').notNull().references(() => signingBatches.id, { onDelete: 'cascade' }),
+    /** Order in the batch (class, then register order). */
+    position: integer('position').notNull(),
+    versionId: uuid('version_id').notNull().references(() => recordVersions.id),
+    signatureId: text('signature_id'),
+    subjects: jsonb('subjects').notNull().$type<string[]>().default([]),
+    /** Student, class and subject names for the list the person approves. */
+    label: jsonb('label').notNull(),
+    /** The XAdES prepared state without its document copy (rebuilt from base_seq at complete). */
+    prepared: jsonb('prepared'),
+    /** base64 digest to sign; null for a refused item. */
+    digest: text('digest'),
+    /** The seq of the record_signatures row the signature was prepared on (0: the frozen XML). */
+    baseSeq: integer('base_seq').notNull().default(0),
+    delegationId: uuid('delegation_id').references(() => delegations.id),
+    /** pending | signed | failed | refused */
+    status: text('status').notNull(),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    /** Parameters of the error code's vi/en message. */
+    errorParams: jsonb('error_params').$type<Record<string, string | number>>(),
+    recordSignatureId: uuid('record_signature_id').references(() => recordSignatures.id),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('signing_batch_items_position').on(t.batchId, t.position),
+    index('signing_batch_items_version').on(t.versionId),
+    check('signing_batch_items_status', sql`${t.status} in ('pending', 'signed', 'failed', 'refused')`),
+  ],
+);
+
+/** The sealed PDF/A-3 of a record version (PAdES B-LT, signed XML embedded). Written once. */
+export const recordPdfs = pgTable(
+  'record_pdfs',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    versionId: uuid('version_id').notNull().references(() => recordVersions.id),
+    pdf: customBytea('pdf').notNull(),
+    /** sha256 (hex) of the PDF bytes. */
+    sha256: text('sha256').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('record_pdfs_version').on(t.versionId)],
+);
+
 /** Tables whose rows belong to one school and are guarded by row-level security. */
 export const SCHOOL_OWNED_TABLES = [
   'school_years',
@@ -700,4 +878,10 @@ export const SCHOOL_OWNED_TABLES = [
   'signature_images',
   'record_exports',
   'record_export_chunks',
+  'signing_certificates',
+  'delegations',
+  'record_signatures',
+  'signing_batches',
+  'signing_batch_items',
+  'record_pdfs',
 ] as const;

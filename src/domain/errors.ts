@@ -52,6 +52,52 @@ export const ERROR_MESSAGES = {
   'grade.request_decided': { vi: 'Đề nghị này đã được xử lý.', en: 'This request has already been decided.' },
   'import.invalid': { vi: 'Tệp có {count} lỗi; chưa nhập gì. Sửa các ô được liệt kê rồi nhập lại.', en: 'The file has {count} errors; nothing was imported. Fix the listed cells and import again.' },
   'file.invalid': { vi: 'Tệp không hợp lệ: {reason}', en: 'Invalid file: {reason}' },
+  'signing.wrong_state': {
+    vi: 'Chưa thể ký bước "{step}": học bạ đang ở trạng thái "{state}", cần "{needed}".',
+    en: 'Step "{step}" cannot be signed: the record is "{state}", it must be "{needed}".',
+  },
+  'signing.not_assigned': { vi: 'Bạn không được phân công ký bước "{step}" của học bạ này{subjects}.', en: 'You are not assigned to sign step "{step}" of this record{subjects}.' },
+  'signing.already_signed': { vi: 'Bước "{step}" đã được ký{subjects}.', en: 'Step "{step}" is already signed{subjects}.' },
+  'signing.nothing_to_sign': { vi: 'Không có gì để ký ở bước "{step}".', en: 'Nothing to sign at step "{step}".' },
+  'signing.no_delegation': { vi: 'Không có ủy quyền ký thay Hiệu trưởng còn hiệu lực cho học bạ này ({reason}).', en: 'No valid delegation to sign for the principal covers this record ({reason}).' },
+  'signing.no_certificate': { vi: 'Chưa đăng ký chứng thư số cho {who}.', en: 'No signing certificate is registered for {who}.' },
+  'signing.certificate_invalid': { vi: 'Chứng thư số không dùng được: {reason}', en: 'The signing certificate cannot be used: {reason}' },
+  'signing.certificate_changed': {
+    vi: 'Chứng thư số dùng khi chuẩn bị không còn là chứng thư số đang dùng của người ký. Hãy chuẩn bị lại.',
+    en: 'The certificate used at preparation is no longer the signer\'s active certificate. Prepare again.',
+  },
+  'signing.document_changed': { vi: 'Học bạ đã thay đổi từ khi chuẩn bị ký ({detail}). Hãy chuẩn bị lại.', en: 'The record changed since it was prepared for signing ({detail}). Prepare again.' },
+  'signing.signature_invalid': { vi: 'Chữ ký không hợp lệ: {detail}', en: 'The signature is not valid: {detail}' },
+  'signing.batch_expired': { vi: 'Lượt ký đã hết hạn lúc {at}. Hãy chuẩn bị lượt ký mới.', en: 'The signing batch expired at {at}. Prepare a new one.' },
+  'signing.signer_failed': { vi: 'Không ký được: {detail}', en: 'Signing failed: {detail}' },
+  'signing.seal_failed': { vi: 'Không tạo được bản PDF có dấu: {detail}', en: 'The sealed PDF could not be produced: {detail}' },
+  'signing.no_server_key': { vi: 'Chứng thư số này không có khoá lưu trên máy chủ; hãy ký bằng USB token hoặc dịch vụ ký từ xa.', en: 'This certificate has no key held by the server; sign with the USB token or the remote service.' },
+  'signing.returned': { vi: 'Học bạ đã bị trả lại: {reason}', en: 'The record was returned: {reason}' },
+  'delegation.invalid': { vi: 'Ủy quyền không hợp lệ: {fields}', en: 'Invalid delegation: {fields}' },
+  'certificate.unreadable': {
+    vi: 'Tệp không phải chứng thư số X.509 (DER hoặc PEM): {detail}',
+    en: 'The file is not an X.509 certificate (DER or PEM): {detail}',
+  },
+  'certificate.name_mismatch': {
+    vi: 'Tên trên chứng thư số ("{found}") không khớp với {expectedWhat} "{expected}".',
+    en: 'The name in the certificate ("{found}") does not match the {expectedWhat} "{expected}".',
+  },
+  'certificate.expired': { vi: 'Chứng thư số "{subject}" đã hết hạn ngày {date}.', en: 'The certificate "{subject}" expired on {date}.' },
+  'certificate.not_yet_valid': { vi: 'Chứng thư số "{subject}" chỉ có hiệu lực từ {date}.', en: 'The certificate "{subject}" is not valid before {date}.' },
+  'certificate.key_usage': {
+    vi: 'Chứng thư số "{subject}" không dùng để ký số được (thiếu mục đích digitalSignature hoặc nonRepudiation).',
+    en: 'The certificate "{subject}" cannot be used for signing (key usage lacks digitalSignature and nonRepudiation).',
+  },
+  'certificate.weak': { vi: 'Chứng thư số "{subject}" dùng khoá hoặc thuật toán yếu: {detail}.', en: 'The certificate "{subject}" uses a weak key or algorithm: {detail}.' },
+  'certificate.untrusted': {
+    vi: 'Chứng thư số "{subject}" không chuỗi về tổ chức chứng thực tin cậy: {detail}',
+    en: 'The certificate "{subject}" does not chain to a trusted certification authority: {detail}',
+  },
+  'certificate.revoked': { vi: 'Chứng thư số "{subject}" đã bị thu hồi ngày {date}.', en: 'The certificate "{subject}" was revoked on {date}.' },
+  'certificate.remote_unavailable': {
+    vi: 'Không lấy được chứng thư số từ dịch vụ ký từ xa {url}: {detail}',
+    en: 'Could not get the certificate from the remote signing service {url}: {detail}',
+  },
   'audit.immutable': { vi: 'Nhật ký kiểm toán không thể sửa hoặc xoá.', en: 'The audit log cannot be edited or deleted.' },
 } as const satisfies Record<string, { vi: string; en: string }>;
 

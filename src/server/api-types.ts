@@ -435,3 +435,57 @@ export interface SignatureImageView {
 export interface SignatureImageResponse {
   image: SignatureImageView | null;
 }
+
+/** A registered signing certificate as shown in the UI (never the key). */
+export interface CertificateView {
+  id: string;
+  subject: string;
+  commonName: string;
+  issuer: string;
+  serialNumber: string;
+  fingerprint: string;
+  notBefore: string;
+  notAfter: string;
+  source: 'upload' | 'agent' | 'csc' | 'demo' | 'server_key';
+  status: 'active' | 'replaced' | 'revoked';
+  revocationAtRegistration: 'good' | 'unknown';
+  registeredAt: string;
+  registeredBy: string;
+  /** Whether a server-held key goes with it (demo, seal PKCS#12, CSC credential). */
+  serverKey: 'file' | 'csc' | null;
+}
+
+/** How a certificate stands now (board and cards). */
+export type CertificateStanding = 'none' | 'valid' | 'expires_before_deadline' | 'expired' | 'not_yet_valid' | 'revoked' | 'revocation_unknown' | 'untrusted';
+
+/** GET /api/me/certificate, /api/school/seal-certificate; the POSTs return it too. */
+export interface CertificateCardResponse {
+  certificate: CertificateView | null;
+  standing: CertificateStanding;
+  /** Why, in the caller's language when it is a problem. */
+  message: string | null;
+  deadline: string | null;
+  history: CertificateView[];
+  warnings?: string[];
+}
+
+/** One row of the certificate board: a person who must sign, or the school seal. */
+export interface CertificateBoardRow {
+  kind: 'person' | 'seal';
+  userId: string | null;
+  fullName: string;
+  username: string | null;
+  /** gvbm, gvcn, principal, vice_principal, seal */
+  duties: string[];
+  deadline: string;
+  standing: CertificateStanding;
+  message: string | null;
+  certificate: CertificateView | null;
+}
+
+/** GET /api/certificates/board */
+export interface CertificateBoardResponse {
+  schoolYear: string | null;
+  rows: CertificateBoardRow[];
+  counts: Record<CertificateStanding, number>;
+}

@@ -26,6 +26,10 @@ import { MAX_UPLOAD_BYTES } from '../services/files/store-file.ts';
 import { schoolRoutes } from './routes/school-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
 import { signatureImageRoutes } from './routes/signature-image-routes.ts';
+import { signingRoutes } from './routes/signing-routes.ts';
+import { delegationRoutes } from './routes/delegation-routes.ts';
+import { certificateRoutes } from './routes/certificate-routes.ts';
+import { pkiRoutes } from './routes/pki-routes.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -41,6 +45,8 @@ export interface AppOptions {
   publicUrl?: string;
   /** Background job workers: 'start' with the app (serve), or 'lazy' at the first job (default; tests). */
   jobs?: 'start' | 'lazy';
+  /** The data directory (demo test PKI under <dataDir>/pki, trust context); null: none. */
+  dataDir?: string | null;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -89,9 +95,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   schoolRoutes(app, { database: opts.database });
   userRoutes(app, { database: opts.database });
   signatureImageRoutes(app, { database: opts.database });
+  certificateRoutes(app, { database: opts.database, dataDir: opts.dataDir ?? null });
+  pkiRoutes(app, { dataDir: opts.dataDir ?? null });
   gradeRoutes(app, { database: opts.database });
   studentRoutes(app, { database: opts.database, publicUrl: opts.publicUrl ?? (process.env.PUBLIC_URL || 'http://localhost:8080') });
   recordRoutes(app, { database: opts.database, publicUrl: opts.publicUrl ?? (process.env.PUBLIC_URL || 'http://localhost:8080'), jobs: opts.jobs ?? 'lazy' });
+  signingRoutes(app, { database: opts.database, publicUrl: opts.publicUrl ?? (process.env.PUBLIC_URL || 'http://localhost:8080'), dataDir: opts.dataDir ?? null });
+  delegationRoutes(app, { database: opts.database });
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true, db: opts.database.kind }));
 

@@ -9,6 +9,7 @@ import { openDatabase, type Database } from '../db/client.ts';
 import { appMeta } from '../db/schema.ts';
 import { purgeExpiredSessions } from '../services/auth/sessions.ts';
 import { hasNoSchool, loadDemoSchool } from '../services/demo/load-demo-school.ts';
+import { ensureDemoCertificates } from '../services/certificates/demo-pki.ts';
 import { INITIALISED_KEY } from '../services/schools/init-school.ts';
 import { ROLE_LABELS } from '../domain/policies/roles.ts';
 import { buildApp } from './app.ts';
@@ -19,6 +20,8 @@ export interface Running {
   app: FastifyInstance;
   database: Database;
   url: string;
+  /** Settles when the demo school's TEST certificates are issued and registered (or that failed, logged). */
+  demoCertificates: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,7 +38,8 @@ export async function serve(config: Config, opts: { demo: boolean; log?: (m: str
       log(`Tài khoản mẫu / demo sign-ins (mật khẩu / password: ${password}):`);
       for (const l of demo.demoLogins) log(`  ${l.username.padEnd(22)} ${ROLE_LABELS[l.role].vi} — ${l.description}`);
     }
-    const app = await buildApp({ database, logger: process.env.HOCBA_LOG === '1', secureCookies: config.secureCookies, trustProxy: config.trustProxy, publicUrl: process.env.PUBLIC_URL || `http://localhost:${config.port}`, jobs: 'start' });
+    const publicUrl = process.env.PUBLIC_URL || `http://localhost:${config.port}`;
+    const app = await buildApp({ database, logger: process.env.HOCBA_LOG === '1', secureCookies: config.secureCookies, trustProxy: config.trustProxy, publicUrl, jobs: 'start', dataDir: config.dataDir });
     await app.listen({ port: config.port, host: config.host });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -43,12 +47,21 @@ export async function serve(config: Config, opts: { demo: boolean; log?: (m: str
     const purge = setInterval(() => void purgeExpiredSessions(database.db).catch(() => undefined), 15 * 60_000);
     purge.unref();
     log(`hocba đang chạy / is running at ${url}  (${describeDatabase(config)})`);
+    // Demo schools get a TEST PKI and a certificate per signer: after listening, so start stays quick (~5 s for 87 on PGlite).
+    const demoCertificates = opts.demo
+      ? ensureDemoCertificates({ db: database.db, dataDir: config.dataDir, baseUrl: `${publicUrl.replace(/\/+$/, '')}/pki`, log }).then(
+          () => undefined,
+          (err: unknown) => log(`Không tạo được chứng thư THỬ NGHIỆM / demo certificates failed: ${(err as Error).message}`),
+        )
+      : Promise.resolve();
     return {
       app,
       database,
       url,
+      demoCertificates,
       async close() {
         clearInterval(purge);
+        await demoCertificates;
         await app.close();
         await database.close();
       },

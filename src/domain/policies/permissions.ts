@@ -49,6 +49,18 @@ export const PERMISSIONS = {
   'own_signature_image.manage': ['principal', 'vice_principal', 'homeroom_teacher', 'subject_teacher'],
   /** Upload, replace or remove the school's seal image (stamped when the seal is applied; văn thư). */
   'seal_image.manage': ['school_admin', 'clerk'],
+  /** Register one's own signing certificate (upload, local agent, remote CSC credential). */
+  'own_certificate.manage': ['principal', 'vice_principal', 'homeroom_teacher', 'subject_teacher'],
+  /** Register the school seal's certificate (and its server-held key; văn thư). */
+  'seal_certificate.manage': ['school_admin', 'clerk'],
+  /** The board of every signer's certificate status. */
+  'certificates.board': ['school_admin', ...LEADERSHIP],
+  /** Sign records at one's step of the legal order (scoped per record: decideSigning), return a record with a reason. */
+  'records.sign': ['subject_teacher', 'homeroom_teacher', 'principal', 'vice_principal', 'clerk'],
+  /** Record, list and revoke delegations of the principal's signature to a vice principal. */
+  'delegations.manage': ['principal'],
+  /** See the delegations one holds (vice principal) or has given (principal). */
+  'delegations.read': LEADERSHIP,
   /** Upload a file (e.g. the scanned letter of a change request). */
   'files.upload': ALL_STAFF,
   /** Read the audit log and verify its chain. */

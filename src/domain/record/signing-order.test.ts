@@ -44,6 +44,8 @@ const cases: Array<{ name: string; f: RecordSigningFacts; step: SigningStep; a: 
   { name: 'principal is not the clerk', f: facts({ state: 'approved' }), step: 'seal', a: actor('p', ['principal']), expect: 'signing.not_assigned' },
   { name: 'nothing is signed on a sealed record', f: facts({ state: 'sealed' }), step: 'seal', a: actor('c', ['clerk']), expect: 'signing.wrong_state' },
   { name: 'nothing is signed on a superseded version', f: facts({ state: 'superseded' }), step: 'subject', a: actor('t-math'), expect: 'signing.wrong_state' },
+  { name: 'nothing is signed on a returned version (subject)', f: facts({ state: 'returned' }), step: 'subject', a: actor('t-math'), expect: 'signing.wrong_state' },
+  { name: 'nothing is signed on a returned version (principal)', f: facts({ state: 'returned' }), step: 'principal', a: actor('p', ['principal']), expect: 'signing.wrong_state' },
 ];
 
 for (const c of cases) {

@@ -8,7 +8,9 @@
 import type { Delegation } from './delegation.ts';
 import { delegationProblem } from './delegation.ts';
 
-export const RECORD_STATES = ['frozen', 'subjects_signed', 'homeroom_signed', 'approved', 'sealed', 'superseded'] as const;
+// 'returned': a signer sent the version back with a reason; no step may be signed on it, and
+// the teacher's correction is re-frozen as a new version (signatures restart).
+export const RECORD_STATES = ['frozen', 'subjects_signed', 'homeroom_signed', 'approved', 'sealed', 'superseded', 'returned'] as const;
 export type RecordState = (typeof RECORD_STATES)[number];
 
 export const SIGNING_STEPS = ['subject', 'homeroom', 'principal', 'seal'] as const;

@@ -51,12 +51,13 @@ export async function freezeClass(opts: { db: Db; actor: ActorScope; who: Actor;
     for (const st of classYear.students) {
       const s = byId.get(st.studentId)!;
       const [latest] = await tx
-        .select({ version: recordVersions.version, state: recordVersions.state })
+        .select({ id: recordVersions.id, version: recordVersions.version, state: recordVersions.state })
         .from(recordVersions)
         .where(and(eq(recordVersions.studentId, s.id), eq(recordVersions.schoolYearId, cls.schoolYearId)))
         .orderBy(desc(recordVersions.version))
         .limit(1);
-      if (latest && latest.state !== 'superseded') {
+      // A version returned by a signer (issue 7) is re-frozen as a new version that supersedes it.
+      if (latest && latest.state !== 'superseded' && latest.state !== 'returned') {
         // Re-freezing after a correction is the change-request path of the signing issues.
         report.alreadyFrozen.push({ studentId: s.id, fullName: s.fullName, version: latest.version });
         continue;
@@ -121,7 +122,9 @@ export async function freezeClass(opts: { db: Db; actor: ActorScope; who: Actor;
         digest,
         frozenAt: new Date(frozenAt),
         frozenBy: opts.who.label,
+        supersedesId: latest?.state === 'returned' ? latest.id : null,
       });
+      if (latest?.state === 'returned') await tx.update(recordVersions).set({ state: 'superseded' }).where(eq(recordVersions.id, latest.id));
       await appendAudit(tx, { actor: opts.who, schoolId: opts.schoolId, action: 'record.frozen', targetType: 'student', targetId: s.id, after: { schoolYear: year!.name, version, digest } });
       report.frozen.push({ studentId: s.id, fullName: s.fullName, version, digest });
     }
