@@ -49,6 +49,8 @@ export interface CmsSignatureInfo {
   signingCertificateV2: EssCertIdV2[] | null;
   /** True when only the SHA-1 ESS signing-certificate (v1) attribute is present. */
   signingCertificateV1Only: boolean;
+  /** SHA-1 certHash of each ESSCertID of the v1 attribute (RFC 2634), when present. */
+  signingCertificateV1: Uint8Array[] | null;
   unsignedAttributes: CmsAttribute[];
   /** DER TimeStampToken of the signature-time-stamp attribute, if any. */
   timestampToken: Uint8Array | null;
@@ -102,6 +104,13 @@ function essCertIds(value: Uint8Array): EssCertIdV2[] {
   });
 }
 
+/** ESSCertID (v1): SEQUENCE { certHash OCTET STRING (SHA-1), issuerSerial OPTIONAL }. */
+function essCertIdsV1(value: Uint8Array): Uint8Array[] {
+  const where = 'signingCertificate (v1)';
+  const [certs] = children(parseDer(value, where), where);
+  return children(expect(certs, 0x30, 'the certs of signingCertificate'), where).map((id) => content(expect(children(id, where)[0], 0x04, 'certHash in ESSCertID')));
+}
+
 const single = (attrs: CmsAttribute[], type: string): Uint8Array | null => {
   const found = attrs.filter((a) => a.type === type);
   if (found.length > 1 || (found[0] && found[0].values.length !== 1)) bad(`attribute ${type} must occur once with one value`);
@@ -150,6 +159,13 @@ export function readCmsSignature(der: Uint8Array): CmsSignatureInfo {
     signedAttributesDer = new Uint8Array(raw(t));
     signedAttributesDer[0] = 0x31;
     signedAttributes = attributes(t, 'signed attributes');
+    // RFC 5652 §11 / ETSI EN 319 122-1: a signed attribute type occurs once; a second copy could
+    // say something else than the one a verifier happens to read.
+    const seen = new Set<string>();
+    for (const a of signedAttributes) {
+      if (seen.has(a.type)) bad(`signed attribute ${a.type} occurs more than once`);
+      seen.add(a.type);
+    }
   }
   const signatureAlgorithmOid = decodeOid(children(expect(si[j++], 0x30, 'signatureAlgorithm'), where)[0]!);
   const signatureValue = content(expect(si[j++], 0x04, 'signature OCTET STRING'));
@@ -160,6 +176,7 @@ export function readCmsSignature(der: Uint8Array): CmsSignatureInfo {
   const ct = single(signedAttributes, OID.contentType);
   const st = single(signedAttributes, OID.signingTime);
   const sc2 = single(signedAttributes, OID.signingCertificateV2);
+  const sc1 = single(signedAttributes, OID.signingCertificate);
   const ts = unsignedAttributes.filter((a) => a.type === OID.signatureTimeStampToken).flatMap((a) => a.values);
   return {
     contentType,
@@ -178,7 +195,8 @@ export function readCmsSignature(der: Uint8Array): CmsSignatureInfo {
     messageDigest: md ? content(expect(parseDer(md, 'messageDigest attribute'), 0x04, 'messageDigest OCTET STRING')) : null,
     signingTime: st ? parseDerTime(parseDer(st, 'signingTime attribute')) : null,
     signingCertificateV2: sc2 ? essCertIds(sc2) : null,
-    signingCertificateV1Only: !sc2 && signedAttributes.some((a) => a.type === OID.signingCertificate),
+    signingCertificateV1Only: !sc2 && !!sc1,
+    signingCertificateV1: sc1 ? essCertIdsV1(sc1) : null,
     unsignedAttributes,
     timestampToken: ts[0] ?? null,
   };

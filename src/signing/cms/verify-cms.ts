@@ -8,6 +8,7 @@
 import { createHash, verify as cryptoVerify } from 'node:crypto';
 import { nodeDigestName, type DigestAlgorithm } from '../signer.ts';
 import { OID } from './algorithms.ts';
+import { children, content, parseDer } from './der.ts';
 import { certificateParts, ecCoordinateSize, type CertificateParts } from './certificate.ts';
 import { readCmsSignature, type CmsSignatureInfo } from './read-cms.ts';
 import { readTimestampToken, type TimestampTokenInfo } from './timestamp-token.ts';
@@ -34,10 +35,13 @@ const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from
 
 /**
  * Verifies a DER CMS signature against the digest of its detached content (computed with the
- * signature's own digest algorithm: see `readCmsSignature(der).digestAlgorithm`). For tokens
+ * signature's own digest algorithm: see `readCmsSignature(der).digestAlgorithm`). A detached
+ * signature (PAdES, CAdES) must sign id-data and carry no content of its own. For tokens
  * with encapsulated content (timestamps) pass null and the content is hashed here.
+ * `acceptEssV1`: RFC 3161 tokens may bind their signer with the SHA-1 ESS signingCertificate
+ * (v1) only; the hash must then still name the signer certificate.
  */
-export function verifyCmsSignature(der: Uint8Array, contentDigest: Uint8Array | null): CmsVerification {
+export function verifyCmsSignature(der: Uint8Array, contentDigest: Uint8Array | null, opts: { acceptEssV1?: boolean } = {}): CmsVerification {
   const checks: CmsCheck[] = [];
   const add = (check: CmsCheckName, ok: boolean, passed: string, failed: string) => checks.push({ check, status: ok ? 'passed' : 'failed', reason: ok ? passed : failed });
   const done = (signature: CmsSignatureInfo | null, signer: CertificateParts | null, timestamp: TimestampTokenInfo | null = null): CmsVerification => ({
@@ -66,6 +70,8 @@ export function verifyCmsSignature(der: Uint8Array, contentDigest: Uint8Array | 
     }
   }
   if (!sig.signedAttributesDer) add('structure', false, '', 'the signature has no signed attributes (PAdES and CAdES require them)');
+  if (contentDigest && sig.encapsulatedContent) add('structure', false, '', 'a detached signature must not carry encapsulated content of its own (which bytes were signed would be ambiguous)');
+  if (!contentDigest && !sig.encapsulatedContent) add('structure', false, '', 'the signature carries no encapsulated content and no content digest was given');
   if (!signer || !sig.signedAttributesDer) return done(sig, signer);
 
   // Algorithms: known digest, no SHA-1, key type matches, RSA ≥ 2048.
@@ -84,9 +90,13 @@ export function verifyCmsSignature(der: Uint8Array, contentDigest: Uint8Array | 
 
   add(
     'content_type',
-    sig.contentTypeAttribute === sig.contentType,
+    sig.contentTypeAttribute === sig.contentType && (!contentDigest || sig.contentType === OID.data),
     `content type ${sig.contentType}`,
-    sig.contentTypeAttribute ? `signed content type ${sig.contentTypeAttribute} differs from the encapsulated type ${sig.contentType}` : 'the signed contentType attribute is missing',
+    !sig.contentTypeAttribute
+      ? 'the signed contentType attribute is missing'
+      : sig.contentTypeAttribute !== sig.contentType
+        ? `signed content type ${sig.contentTypeAttribute} differs from the encapsulated type ${sig.contentType}`
+        : `a detached signature must sign id-data (${OID.data}), not ${sig.contentType}`,
   );
 
   const expected = contentDigest ?? (sig.encapsulatedContent ? hash(d, sig.encapsulatedContent) : null);
@@ -94,7 +104,7 @@ export function verifyCmsSignature(der: Uint8Array, contentDigest: Uint8Array | 
   else if (!expected) add('message_digest', false, '', 'no content digest was given for this detached signature');
   else add('message_digest', same(sig.messageDigest, expected), 'the signed content is unchanged', 'the content digest differs from the signed messageDigest: the signed bytes were changed');
 
-  add('signing_certificate', ...signingCertificateCheck(sig, signer));
+  add('signing_certificate', ...signingCertificateCheck(sig, signer, opts.acceptEssV1 ?? false));
 
   let ok = false;
   try {
@@ -113,8 +123,25 @@ export function verifyCmsSignature(der: Uint8Array, contentDigest: Uint8Array | 
   return done(sig, signer, timestamp);
 }
 
-function signingCertificateCheck(sig: CmsSignatureInfo, signer: CertificateParts): [boolean, string, string] {
+/** True when an ESS IssuerSerial GeneralNames holds the signer certificate's issuer as a directoryName. */
+function namesIssuer(generalNames: Uint8Array, issuer: Uint8Array): boolean {
+  try {
+    const where = 'signing-certificate-v2 issuerSerial';
+    return children(parseDer(generalNames, where), where).some((n) => n.tag === 0xa4 && same(content(n), issuer));
+  } catch {
+    return false;
+  }
+}
+
+function signingCertificateCheck(sig: CmsSignatureInfo, signer: CertificateParts, acceptEssV1: boolean): [boolean, string, string] {
   if (!sig.signingCertificateV2) {
+    if (acceptEssV1 && sig.signingCertificateV1) {
+      const first = sig.signingCertificateV1[0];
+      if (!first || !same(first, new Uint8Array(createHash('sha1').update(signer.der).digest()))) {
+        return [false, '', `signing-certificate (v1) names another certificate than the signer certificate ${signer.subject} (certificate substituted?)`];
+      }
+      return [true, `signing-certificate (v1) binds ${signer.subject}`, ''];
+    }
     return [false, '', sig.signingCertificateV1Only ? 'only the SHA-1 ESS signing-certificate (v1) is present; signing-certificate-v2 is required' : 'the signed ESS signing-certificate-v2 attribute is missing'];
   }
   const first = sig.signingCertificateV2[0];
@@ -125,6 +152,9 @@ function signingCertificateCheck(sig: CmsSignatureInfo, signer: CertificateParts
   }
   if (first.issuerSerial && !same(first.issuerSerial.serialNumber, signer.serial)) {
     return [false, '', 'signing-certificate-v2 issuerSerial names another serial number than the signer certificate'];
+  }
+  if (first.issuerSerial && !namesIssuer(first.issuerSerial.issuer, signer.issuer)) {
+    return [false, '', `signing-certificate-v2 issuerSerial names another issuer than that of the signer certificate ${signer.subject}`];
   }
   return [true, `signing-certificate-v2 binds ${signer.subject}`, ''];
 }
@@ -138,9 +168,9 @@ function timestampCheck(token: Uint8Array, signatureValue: Uint8Array): [boolean
   }
   if (!info.imprintAlgorithm) return [false, `the timestamp imprint uses an unaccepted hash ${info.imprintAlgorithmOid}`, info];
   if (!same(info.imprint, hash(info.imprintAlgorithm, signatureValue))) return [false, `the timestamp token (serial ${info.serialNumber}) is not over this signature value`, info];
-  const inner = verifyCmsSignature(token, null);
-  // RFC 3161 TSAs may still use the SHA-1 ESS signing-certificate (v1); the token's signature itself is what matters here.
-  const failed = inner.checks.filter((c) => c.status === 'failed' && !(c.check === 'signing_certificate' && info.cms.signingCertificateV1Only));
+  // RFC 3161 TSAs may still bind their certificate with the SHA-1 ESS signing-certificate (v1) only.
+  const inner = verifyCmsSignature(token, null, { acceptEssV1: true });
+  const failed = inner.checks.filter((c) => c.status === 'failed');
   if (failed.length) return [false, `the timestamp token's own signature is invalid: ${failed.map((c) => c.reason).join('; ')}`, info];
   if (info.cms.contentTypeAttribute !== OID.tstInfo) return [false, 'the timestamp token does not sign a TSTInfo', info];
   return [true, `timestamped at ${info.genTime.toISOString()} by ${inner.signer?.subject ?? 'the TSA'}`, info];

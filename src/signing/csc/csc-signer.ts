@@ -6,11 +6,18 @@
  *
  * One authorisation covers the whole batch (numSignatures = N, the N hashes bound to the
  * SAD), then one signatures/signHash call signs them. Nothing is returned unless every
- * signature arrived; timeouts, rejections, expiry and aborts surface as SigningError.
+ * signature arrived and verified with the credential certificate's key; timeouts, rejections,
+ * expiry and aborts surface as SigningError.
+ *
+ * The service is not trusted with more than its answers: bodies are capped, the per-request
+ * timeout covers the whole body (not just the headers), redirects are never followed (a 307
+ * would replay the bearer token, PIN and SAD to whatever host it names), and anything that is
+ * not a JSON object is refused.
  */
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
+import { BodyTooLargeError, readBodyCapped } from '../http/bounded-body.ts';
 import { SigningError, digestOf, type SignDigestsRequest, type SignatureAlgorithm, type Signer } from '../signer.ts';
-import { algorithmsFor, checkRequest, ecdsaDerToP1363, ecFieldBytes, hashOid, keyInfoOfCertificate, OID, signAlgoOid, type KeyInfo } from '../signers/algorithms.ts';
+import { algorithmsFor, checkRequest, ecdsaDerToP1363, ecFieldBytes, hashOid, keyInfoOfCertificate, OID, signAlgoOid, verifyDigestSignature, type KeyInfo } from '../signers/algorithms.ts';
 import {
   b64,
   CSC_ERROR_EXPIRED,
@@ -46,10 +53,14 @@ export interface CscSignerOptions {
   description?: string;
 }
 
+/** Largest answer read from the service (5000 RSA-4096 signatures in base64 fit easily). */
+export const MAX_CSC_RESPONSE_BYTES = 8 * 1024 * 1024;
+
 interface Credential {
   id: string;
   chain: Uint8Array[];
   key: KeyInfo;
+  publicKey: KeyObject;
   algos: string[];
   multisign: number;
 }
@@ -88,22 +99,15 @@ export function cscSigner(opts: CscSignerOptions): Signer {
   async function call<T>(url: string, body: unknown, signal: AbortSignal | undefined, auth: boolean, method: string): Promise<{ status: number; body: T }> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (auth) headers.authorization = `Bearer ${(await accessToken(signal)).value}`;
-    const perRequest = AbortSignal.timeout(requestTimeoutMs);
-    const combined = signal ? AbortSignal.any([signal, perRequest]) : perRequest;
-    let res: Response;
-    try {
-      res = await doFetch(url, { method: 'POST', headers, body: JSON.stringify(body ?? {}), signal: combined });
-    } catch (err) {
-      if (signal?.aborted) throw signal.reason;
-      if (perRequest.aborted) throw new SigningError('signer_timeout', `${where}: ${method} did not answer within ${requestTimeoutMs} ms`, { cause: err });
-      throw new SigningError('signer_unavailable', `${where}: ${method} unreachable (${(err as Error).message})`, { cause: err });
-    }
-    const text = await res.text();
+    const { res, text } = await exchange(url, { method: 'POST', headers, body: JSON.stringify(body ?? {}) }, signal, method);
     let parsed: unknown = null;
     try {
       parsed = text ? JSON.parse(text) : {};
     } catch {
       throw new SigningError('signer_unavailable', `${where}: ${method} answered HTTP ${res.status} with a body that is not JSON`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new SigningError('signer_unavailable', `${where}: ${method} answered HTTP ${res.status} with a body that is not a JSON object`);
     }
     if (res.status === 200 || res.status === 202) return { status: res.status, body: parsed as T };
     const e = (parsed ?? {}) as Partial<CscErrorBody>;
@@ -120,6 +124,36 @@ export function cscSigner(opts: CscSignerOptions): Signer {
     throw new SigningError('signer_unavailable', `${where}: ${method} failed (${detail})`);
   }
 
+  /**
+   * One HTTP exchange: no redirects, the per-request timeout over headers and body, the body
+   * capped. Errors never include request headers or bodies (token, PIN, SAD).
+   */
+  async function exchange(url: string, init: RequestInit, signal: AbortSignal | undefined, method: string): Promise<{ res: Response; text: string }> {
+    const perRequest = AbortSignal.timeout(requestTimeoutMs);
+    const combined = signal ? AbortSignal.any([signal, perRequest]) : perRequest;
+    const failed = (err: unknown): never => {
+      if (signal?.aborted) throw signal.reason;
+      if (perRequest.aborted) throw new SigningError('signer_timeout', `${where}: ${method} did not answer within ${requestTimeoutMs} ms`, { cause: err });
+      if (err instanceof BodyTooLargeError) throw new SigningError('signer_unavailable', `${where}: ${method} answered with a body larger than ${err.limit} bytes`);
+      throw new SigningError('signer_unavailable', `${where}: ${method} unreachable (${(err as Error).message})`, { cause: err });
+    };
+    let res: Response;
+    try {
+      res = await doFetch(url, { ...init, redirect: 'manual', signal: combined });
+    } catch (err) {
+      return failed(err);
+    }
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new SigningError('signer_unavailable', `${where}: ${method} answered with a redirect (HTTP ${res.status}); redirects are not followed, so credentials stay with ${root}`);
+    }
+    try {
+      return { res, text: new TextDecoder().decode(await readBodyCapped(res, MAX_CSC_RESPONSE_BYTES)) };
+    } catch (err) {
+      return failed(err);
+    }
+  }
+
   async function serviceInfo(signal?: AbortSignal): Promise<CscInfoResponse> {
     info ??= call<CscInfoResponse>(`${root}${CSC_PREFIX}/info`, { lang: 'vi-VN' }, signal, false, 'info').then((r) => r.body);
     return info.catch((err) => {
@@ -133,14 +167,14 @@ export function cscSigner(opts: CscSignerOptions): Signer {
     if (!opts.auth || !('clientId' in opts.auth)) throw new SigningError('signer_auth_failed', `${where}: no access token configured`);
     const base = ((await serviceInfo(signal)).oauth2 ?? root).replace(/\/+$/, '');
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: opts.auth.clientId, client_secret: opts.auth.clientSecret });
-    let res: Response;
+    const { res, text } = await exchange(`${base}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() }, signal, 'oauth2/token');
+    let body: Partial<CscTokenResponse & CscErrorBody> = {};
     try {
-      res = await doFetch(`${base}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), signal: signal ?? AbortSignal.timeout(requestTimeoutMs) });
-    } catch (err) {
-      if (signal?.aborted) throw signal.reason;
-      throw new SigningError('signer_unavailable', `${where}: oauth2/token unreachable`, { cause: err });
+      const parsed = JSON.parse(text) as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed;
+    } catch {
+      // not JSON: reported below as a refusal
     }
-    const body = (await res.json().catch(() => ({}))) as Partial<CscTokenResponse & CscErrorBody>;
     if (res.status !== 200 || !body.access_token) throw new SigningError('signer_auth_failed', `${where}: oauth2/token refused the client credentials (${body.error ?? `HTTP ${res.status}`})`);
     token = { value: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 3600) * 1000 };
     return token;
@@ -164,7 +198,7 @@ export function cscSigner(opts: CscSignerOptions): Signer {
     if (r.key?.status !== 'enabled') throw new SigningError('signer_unavailable', `${where}: credential ${id}: the key is ${r.key?.status ?? 'not described'}`);
     // Leave a self-signed root out: trust anchors come from the verifier's store.
     const chain = certs.filter((c, i) => i === 0 || !new X509Certificate(Buffer.from(c)).checkIssued(new X509Certificate(Buffer.from(c))));
-    return { id, chain, key: keyInfoOfCertificate(certs[0]!, `${where} credential ${id}`), algos: r.key.algo ?? [], multisign: Math.max(1, r.multisign ?? 1) };
+    return { id, chain, key: keyInfoOfCertificate(certs[0]!, `${where} credential ${id}`), publicKey: new X509Certificate(Buffer.from(certs[0]!)).publicKey, algos: Array.isArray(r.key.algo) ? r.key.algo : [], multisign: Math.max(1, Math.min(Number(r.multisign) || 1, 5000)) };
   }
 
   function getCredential(signal?: AbortSignal): Promise<Credential> {
@@ -216,9 +250,21 @@ export function cscSigner(opts: CscSignerOptions): Signer {
     return sigs.map((s, i) => {
       const bytes = fromB64(s);
       if (!bytes || bytes.length === 0) throw new SigningError('signer_unavailable', `${where}: signature ${i} from signatures/signHash is not base64`);
-      if (cred.key.type === 'rsa') return bytes;
-      const size = ecFieldBytes(cred.key.curve);
-      return bytes.length === size * 2 && bytes[0] !== 0x30 ? bytes : ecdsaDerToP1363(bytes, size);
+      let value = bytes;
+      if (cred.key.type === 'ec') {
+        const size = ecFieldBytes(cred.key.curve);
+        try {
+          value = bytes.length === size * 2 && bytes[0] !== 0x30 ? bytes : ecdsaDerToP1363(bytes, size);
+        } catch {
+          throw new SigningError('signer_unavailable', `${where}: signature ${i} from signatures/signHash is not an ECDSA value for ${cred.key.curve}`);
+        }
+      }
+      // The service could answer with anything (another credential's value, a stale one, noise):
+      // only a value that verifies with this credential's certificate over our digest is used.
+      if (!verifyDigestSignature(cred.publicKey, cred.key, req.algorithm, items[i]!.digest, value)) {
+        throw new SigningError('signer_unavailable', `${where}: signature ${i} from signatures/signHash does not verify with the certificate of credential ${cred.id}; nothing is used`);
+      }
+      return value;
     });
   }
 

@@ -9,7 +9,7 @@
 import { createPublicKey } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import { displayName, x509 } from './cert-builder.ts';
-import { MIN_RSA_BITS, WEAK_SIGNATURE_OIDS } from './algorithms.ts';
+import { MIN_RSA_BITS, SIGNATURE_HASH, WEAK_SIGNATURE_OIDS } from './algorithms.ts';
 import { toArrayBuffer } from './der.ts';
 
 export type ChainStatus = 'passed' | 'failed' | 'indeterminate';
@@ -43,6 +43,12 @@ const EKU_TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
 const EKU_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
 /** Critical extensions this validator understands; any other critical one fails the path. */
 const KNOWN_CRITICAL = new Set(['2.5.29.15', '2.5.29.19', '2.5.29.37', '2.5.29.17', '2.5.29.32', '2.5.29.14', '2.5.29.35', '1.3.6.1.5.5.7.48.1.5']);
+/** Name constraints are not enforced here, so a CA carrying them is refused whatever its criticality. */
+const NAME_CONSTRAINTS = '2.5.29.30';
+const RSASSA_PSS = '1.2.840.113549.1.1.10';
+/** EC curves by size; anything else (or below 256 bits) is refused. */
+const EC_CURVE_BITS: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521, brainpoolP256r1: 256, brainpoolP384r1: 384, brainpoolP512r1: 512 };
+const MIN_EC_BITS = 256;
 
 function parse(der: Uint8Array): x509.X509Certificate | null {
   try {
@@ -65,14 +71,47 @@ function fail(code: ChainFailure, reason: string, chain: x509.X509Certificate[])
   return { status: 'failed', code, reason, chain: chain.map((c) => new Uint8Array(c.rawData)) };
 }
 
-function rsaBits(cert: x509.X509Certificate): number | null {
-  const key = createPublicKey({ key: Buffer.from(cert.publicKey.rawData), format: 'der', type: 'spki' });
-  return key.asymmetricKeyType === 'rsa' ? (key.asymmetricKeyDetails?.modulusLength ?? 0) : null;
+/** Why the certificate's public key is below policy (RSA < 2048, EC < 256 or an unknown curve, DSA…), or null. */
+function weakKey(cert: x509.X509Certificate): string | null {
+  let key;
+  try {
+    key = createPublicKey({ key: Buffer.from(cert.publicKey.rawData), format: 'der', type: 'spki' });
+  } catch {
+    return 'a public key that cannot be read';
+  }
+  const type = key.asymmetricKeyType;
+  if (type === 'rsa') {
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    return bits < MIN_RSA_BITS ? `an RSA key of ${bits} bits (minimum ${MIN_RSA_BITS})` : null;
+  }
+  if (type === 'ec') {
+    const curve = key.asymmetricKeyDetails?.namedCurve ?? 'unnamed';
+    const bits = EC_CURVE_BITS[curve];
+    return bits && bits >= MIN_EC_BITS ? null : `an EC key on ${curve} (accepted: ${Object.keys(EC_CURVE_BITS).join(', ')}; minimum ${MIN_EC_BITS} bits)`;
+  }
+  if (type === 'ed25519' || type === 'ed448') return null;
+  return `a ${type ?? 'unknown'} key, which is not accepted`;
 }
 
-/** The signatureAlgorithm OID (@peculiar/x509 only exposes a WebCrypto name for it). */
-function sigAlgOid(cert: x509.X509Certificate): string {
-  return pkijs.Certificate.fromBER(cert.rawData).signatureAlgorithm.algorithmId;
+/**
+ * Why the certificate's signature algorithm is refused, or null. An allow-list, not a
+ * block-list: SHA-1 can also hide in RSA-PSS parameters (whose hash DEFAULT is SHA-1).
+ */
+function weakSignatureAlgorithm(cert: x509.X509Certificate): string | null {
+  const alg = pkijs.Certificate.fromBER(cert.rawData).signatureAlgorithm;
+  const oid = alg.algorithmId;
+  if (WEAK_SIGNATURE_OIDS[oid]) return WEAK_SIGNATURE_OIDS[oid]!;
+  if (SIGNATURE_HASH[oid]) return null;
+  if (oid === RSASSA_PSS) {
+    let hash = '1.3.14.3.2.26'; // DEFAULT sha1 (RFC 4055)
+    try {
+      if (alg.algorithmParams) hash = new pkijs.RSASSAPSSParams({ schema: alg.algorithmParams }).hashAlgorithm.algorithmId;
+    } catch {
+      return 'RSASSA-PSS with unreadable parameters';
+    }
+    return ['2.16.840.1.101.3.4.2.1', '2.16.840.1.101.3.4.2.2', '2.16.840.1.101.3.4.2.3'].includes(hash) ? null : `RSASSA-PSS with hash ${hash === '1.3.14.3.2.26' ? 'SHA-1' : hash}`;
+  }
+  return `signature algorithm ${oid}`;
 }
 
 /** Validates the path of a certificate to one of the trust anchors at the given time. */
@@ -109,13 +148,14 @@ export async function validateChain(opts: ValidateChainOptions): Promise<ChainRe
     const who = `"${displayName(c.subjectName)}"`;
     if (at < c.notBefore) return fail('not_yet_valid', `certificate ${who} is not valid before ${c.notBefore.toISOString()} (checked at ${at.toISOString()})`, path);
     if (at > c.notAfter) return fail('expired', `certificate ${who} expired on ${c.notAfter.toISOString()} (checked at ${at.toISOString()})`, path);
-    const bits = rsaBits(c);
-    if (bits !== null && bits < MIN_RSA_BITS) return fail('weak_key', `certificate ${who} has an RSA key of ${bits} bits (minimum ${MIN_RSA_BITS})`, path);
+    const weakKeyReason = weakKey(c);
+    if (weakKeyReason) return fail('weak_key', `certificate ${who} has ${weakKeyReason}`, path);
     const isAnchor = i === path.length - 1;
-    const weak = WEAK_SIGNATURE_OIDS[sigAlgOid(c)];
+    const weak = weakSignatureAlgorithm(c);
     // A trust anchor's self-signature protects nothing: trust comes from configuration.
     if (weak && !isAnchor) return fail('weak_algorithm', `certificate ${who} is signed with ${weak}, which is refused`, path);
     for (const e of c.extensions) {
+      if (e.type === NAME_CONSTRAINTS) return fail('unknown_critical_extension', `certificate ${who} carries name constraints, which this validator does not enforce`, path);
       if (e.critical && !KNOWN_CRITICAL.has(e.type)) return fail('unknown_critical_extension', `certificate ${who} has an unsupported critical extension ${e.type}`, path);
     }
     if (i > 0) {
@@ -123,7 +163,8 @@ export async function validateChain(opts: ValidateChainOptions): Promise<ChainRe
       if (!bc?.ca) return fail('not_a_ca', `certificate ${who} issued "${displayName(path[i - 1]!.subjectName)}" but is not a CA (basicConstraints)`, path);
       if (bc.pathLength !== undefined && i - 1 > bc.pathLength) return fail('path_length', `CA ${who} allows ${bc.pathLength} intermediate CA(s) below it, the path has ${i - 1}`, path);
       const ku = c.getExtension(x509.KeyUsagesExtension);
-      if (ku && !(ku.usages & x509.KeyUsageFlags.keyCertSign)) return fail('key_usage', `CA ${who} lacks keyUsage keyCertSign`, path);
+      // RFC 5280 §4.2.1.3: a CA certificate MUST carry keyUsage. Only a configured trust anchor is excused.
+      if (ku ? !(ku.usages & x509.KeyUsageFlags.keyCertSign) : !isAnchor) return fail('key_usage', `CA ${who} lacks keyUsage keyCertSign${ku ? '' : ' (no keyUsage extension)'}`, path);
     }
   }
 
@@ -134,8 +175,9 @@ export async function validateChain(opts: ValidateChainOptions): Promise<ChainRe
   if (usage === 'signing' && ku && !(ku.usages & (x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation))) {
     return fail('key_usage', `certificate ${who} may not sign documents: keyUsage has neither digitalSignature nor nonRepudiation`, path);
   }
-  if (usage === 'timeStamping' && !(eku?.critical && eku.usages.includes(EKU_TIME_STAMPING))) {
-    return fail('key_usage', `certificate ${who} is not a TSA certificate: no critical extendedKeyUsage timeStamping`, path);
+  // RFC 3161 §2.3: the TSA certificate's one critical extendedKeyUsage holds timeStamping only.
+  if (usage === 'timeStamping' && !(eku?.critical && eku.usages.length === 1 && eku.usages[0] === EKU_TIME_STAMPING)) {
+    return fail('key_usage', `certificate ${who} is not a TSA certificate: it needs a critical extendedKeyUsage with only timeStamping${eku ? ` (has ${eku.critical ? '' : 'non-critical '}${eku.usages.join(', ')})` : ''}`, path);
   }
   if (usage === 'ocspSigning' && !eku?.usages.includes(EKU_OCSP_SIGNING)) {
     return fail('key_usage', `certificate ${who} may not sign OCSP responses: no extendedKeyUsage OCSPSigning`, path);

@@ -67,6 +67,9 @@ export async function checkRevocation(certificate: Uint8Array, issuer: Uint8Arra
     const a = readOcspResponse(der, certificate, issuer);
     const what = `OCSP response #${i + 1}`;
     if (typeof a === 'string') problems.push(`${what}: ${a}`);
+    // producedAt is when the responder signed: not in the future, and not before the status it reports.
+    else if (a.producedAt.getTime() > now.getTime() + skew) problems.push(`${what}: producedAt ${a.producedAt.toISOString()} is in the future`);
+    else if (a.thisUpdate.getTime() > a.producedAt.getTime() + skew) problems.push(`${what}: thisUpdate ${a.thisUpdate.toISOString()} is after the response was produced (producedAt ${a.producedAt.toISOString()})`);
     else if (a.status === 'unknown') problems.push(`${what}: the responder does not know this certificate`);
     else if (usable(what, a)) return decide('ocsp', { ...a, status: a.status }, `OCSP (${a.responder})`);
   }

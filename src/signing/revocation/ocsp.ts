@@ -98,6 +98,9 @@ export function readOcspResponse(response: Uint8Array, certificate: Uint8Array, 
   }
   const c = cert(certificate);
   const ca = cert(issuer);
+  // The CertID names the CA by its name and key, and the serial: that is only this certificate
+  // if the CA really issued it (a twin with the same serial from another CA is someone else).
+  if (!issuedBy(c, ca)) return `certificate serial ${serialHex(c)} was not issued by the CA it is checked against`;
   // Who signed: the CA itself, or a delegated responder the CA issued for exactly this.
   let signer: pkijs.Certificate | undefined;
   let responder = 'the issuing CA';
@@ -116,6 +119,10 @@ export function readOcspResponse(response: Uint8Array, certificate: Uint8Array, 
   }
   const ok = verifiesWith(basic, signer);
   if (ok !== true) return ok === false ? 'OCSP response signature does not verify' : ok;
+  // Nonce (RFC 8954): a response that echoes another nonce answers someone else's request and
+  // is refused. One that omits it is accepted: RFC 5019 responders pre-produce responses and
+  // never echo nonces; freshness then rests on thisUpdate/nextUpdate and producedAt, which
+  // checkRevocation judges against the time asked about.
   if (opts.nonce) {
     const n = basic.tbsResponseData.responseExtensions?.find((e) => e.extnID === OID_OCSP_NONCE);
     const value = n ? asn1js.fromBER(n.extnValue.valueBlock.valueHexView).result : null;

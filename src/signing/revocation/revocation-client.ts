@@ -6,6 +6,7 @@
  * provider throws revocation_unavailable and check() answers "unknown" — never "good".
  */
 import { createHash } from 'node:crypto';
+import { readBodyCapped } from '../http/bounded-body.ts';
 import { x509 } from '../pki/cert-builder.ts';
 import { toArrayBuffer, toHex } from '../pki/der.ts';
 import { SigningError, type RevocationEvidence, type RevocationProvider } from '../signer.ts';
@@ -66,16 +67,27 @@ export function revocationClient(opts: RevocationClientOptions = {}): Revocation
       const e = err as Error & { cause?: { code?: string } };
       throw new Error(e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `unreachable (${e.cause?.code ?? e.message})`);
     }
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    if (Number(res.headers.get('content-length') ?? 0) > maxBytes) throw new Error(`response larger than ${maxBytes} bytes`);
-    const body = new Uint8Array(await res.arrayBuffer());
-    if (body.length > maxBytes) throw new Error(`response larger than ${maxBytes} bytes`);
-    return body;
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new Error(`HTTP ${res.status}`);
+    }
+    try {
+      return await readBodyCapped(res, maxBytes);
+    } catch (err) {
+      const e = err as Error;
+      throw new Error(e.name === 'TimeoutError' ? `no complete answer within ${timeoutMs} ms` : e.message);
+    }
   }
 
   async function provider(certificate: Uint8Array, issuer: Uint8Array): Promise<RevocationEvidence> {
-    const ca = cert(issuer);
-    const key = `${createHash('sha256').update(ca.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).digest('hex')}:${toHex(cert(certificate).serialNumber.valueBlock.valueHexView)}`;
+    // Evidence is about (issuer, serial): first make sure this issuer really issued this
+    // certificate, so a twin with the same serial from another CA never gets its evidence.
+    const child = new x509.X509Certificate(toArrayBuffer(certificate));
+    const parent = new x509.X509Certificate(toArrayBuffer(issuer));
+    if (child.issuer !== parent.subject || !(await child.verify({ publicKey: parent.publicKey, signatureOnly: true }).catch(() => false))) {
+      throw new SigningError('revocation_unavailable', `certificate "${child.subject}" (serial ${child.serialNumber}) was not issued by "${parent.subject}": no revocation evidence is looked up for this pair`);
+    }
+    const key = `${createHash('sha256').update(issuer).digest('hex')}:${toHex(cert(certificate).serialNumber.valueBlock.valueHexView)}`;
     const hit = evidenceCache.get(key);
     if (hit && hit.expiresAt > now().getTime()) return hit.value;
 

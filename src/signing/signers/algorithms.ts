@@ -3,7 +3,8 @@
  * digest, request validation, the algorithms a key can produce, ECDSA signature encodings,
  * and the OIDs the CSC API speaks in.
  */
-import { X509Certificate } from 'node:crypto';
+import { constants, publicDecrypt, X509Certificate, type KeyObject } from 'node:crypto';
+import { ecdsaVerifyDigest } from './ecdsa-digest.ts';
 import { SigningError, digestOf, type DigestAlgorithm, type SignDigestsRequest, type SignatureAlgorithm } from '../signer.ts';
 
 /** DER prefixes of DigestInfo for each hash (RFC 8017 §9.2 note 1). */
@@ -171,4 +172,22 @@ export function signAlgoOid(alg: SignatureAlgorithm): string {
     case 'ECDSA-SHA384':
       return OID.ecdsaWithSHA384;
   }
+}
+
+/**
+ * Checks a signature value as the Signer port returns it (PKCS#1 v1.5 bytes, or ECDSA r||s)
+ * over a precomputed digest with the certificate's public key. Adapters whose key lives
+ * elsewhere (a remote service) use it so that a wrong or substituted value never reaches a
+ * document.
+ */
+export function verifyDigestSignature(publicKey: KeyObject, key: KeyInfo, alg: SignatureAlgorithm, digest: Uint8Array, signature: Uint8Array): boolean {
+  if (key.type === 'rsa') {
+    try {
+      // RSA public operation with PKCS#1 type-1 unpadding: what remains must be our DigestInfo exactly.
+      return publicDecrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature).equals(digestInfo(digestOf(alg), digest));
+    } catch {
+      return false;
+    }
+  }
+  return ecdsaVerifyDigest(publicKey, key.curve, digest, signature);
 }

@@ -139,11 +139,12 @@ export interface TimestampVerification {
 
 /**
  * Verifies a timestamp token over a digest: the imprint, the token signature and ESS binding,
- * and the TSA certificate path (critical EKU timeStamping) to the trust anchors at genTime.
+ * the policy (when `acceptedPolicies` is configured), and the TSA certificate path (critical
+ * EKU with timeStamping only) to the trust anchors at genTime.
  */
 export async function verifyTimestampToken(
   token: Uint8Array,
-  opts: { digest: Uint8Array; algorithm?: DigestAlgorithm; trustAnchors: Uint8Array[]; intermediates?: Uint8Array[]; certificates?: Uint8Array[] },
+  opts: { digest: Uint8Array; algorithm?: DigestAlgorithm; trustAnchors: Uint8Array[]; intermediates?: Uint8Array[]; certificates?: Uint8Array[]; acceptedPolicies?: string[] },
 ): Promise<TimestampVerification> {
   let p: Parsed;
   try {
@@ -155,6 +156,9 @@ export async function verifyTimestampToken(
   const failed = (reason: string): TimestampVerification => ({ status: 'failed', reason, info, chain: [] });
   if (opts.algorithm && info.imprint.algorithm !== opts.algorithm) return failed(`timestamp imprint uses ${info.imprint.algorithm ?? info.imprint.algorithmOid}, expected ${opts.algorithm}`);
   if (!bytesEqual(info.imprint.digest, opts.digest)) return failed(`timestamp (serial ${info.serialNumber}) covers other data: its imprint ${toHex(info.imprint.digest)} differs from ${toHex(opts.digest)}`);
+  if (opts.acceptedPolicies && !opts.acceptedPolicies.includes(info.policy)) {
+    return failed(`timestamp (serial ${info.serialNumber}): policy ${info.policy} is not among the accepted TSA policies (${opts.acceptedPolicies.join(', ') || 'none'})`);
+  }
   if (!info.tsaCertificate) return { status: 'indeterminate', reason: `timestamp (serial ${info.serialNumber}): the TSA certificate is neither in the token nor given`, info, chain: [] };
   const problem = integrityProblem(p, info.tsaCertificate);
   if (problem) return failed(`timestamp (serial ${info.serialNumber}): ${problem}`);

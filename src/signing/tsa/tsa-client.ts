@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { BodyTooLargeError, readBodyCapped } from '../http/bounded-body.ts';
 import { DIGEST_LENGTH, DIGEST_OID } from '../pki/algorithms.ts';
 import { bytesEqual, toArrayBuffer, toHex } from '../pki/der.ts';
 import { SigningError, type DigestAlgorithm, type TimestampProvider } from '../signer.ts';
@@ -20,7 +21,11 @@ export interface TsaClientOptions {
   policy?: string;
   /** For tests and proxies. */
   fetch?: typeof fetch;
+  /** How far genTime may be from our clock, on top of the token's stated accuracy; default 5 min. */
+  maxClockSkewMs?: number;
 }
+
+const DEFAULT_MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 const PKI_STATUS = ['granted', 'grantedWithMods', 'rejection', 'waiting', 'revocationWarning', 'revocationNotification'];
 const FAILURE_BITS: Record<number, string> = { 0: 'badAlg', 2: 'badRequest', 5: 'badDataFormat', 14: 'timeNotAvailable', 15: 'unacceptedPolicy', 16: 'unacceptedExtension', 17: 'addInfoNotAvailable', 25: 'systemFailure' };
@@ -60,7 +65,7 @@ function failureNames(bits: asn1js.BitString | undefined): string {
  */
 export function acceptTimestampResponse(
   response: Uint8Array,
-  expected: { digest: Uint8Array; algorithm: DigestAlgorithm; nonce: string; policy?: string },
+  expected: { digest: Uint8Array; algorithm: DigestAlgorithm; nonce: string; policy?: string; now?: Date; maxClockSkewMs?: number },
   where: string,
 ): { token: Uint8Array; info: TimestampTokenInfo } {
   const fail = (msg: string): never => {
@@ -90,6 +95,12 @@ export function acceptTimestampResponse(
   if (info.imprint.algorithm !== expected.algorithm) fail(`imprint algorithm ${info.imprint.algorithm ?? info.imprint.algorithmOid} differs from the requested ${expected.algorithm}`);
   if (!bytesEqual(info.imprint.digest, expected.digest)) fail(`the token covers imprint ${toHex(info.imprint.digest)}, not the requested ${toHex(expected.digest)}`);
   if (expected.policy && info.policy !== expected.policy) fail(`token policy ${info.policy} differs from the requested ${expected.policy}`);
+  // A fresh token says "now": a genTime far from our clock (beyond skew + the TSA's own stated
+  // accuracy) is a TSA with a wrong clock or a token made earlier, and would misdate the signature.
+  const now = expected.now ?? new Date();
+  const allowed = (expected.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS) + (info.accuracySeconds ?? 0) * 1000;
+  const off = info.genTime.getTime() - now.getTime();
+  if (Math.abs(off) > allowed) fail(`token genTime ${info.genTime.toISOString()} differs from the local clock ${now.toISOString()} by ${Math.round(Math.abs(off) / 1000)} s (allowed ${Math.round(allowed / 1000)} s)`);
   return { token, info };
 }
 
@@ -107,16 +118,18 @@ export function tsaClient(url: string, opts: TsaClientOptions = {}): TimestampPr
         body: Buffer.from(der),
         signal: AbortSignal.timeout(timeoutMs),
       });
-      if (!res.ok) throw new SigningError('timestamp_failed', `TSA ${url}: HTTP ${res.status} ${res.statusText}`);
-      const declared = Number(res.headers.get('content-length') ?? 0);
-      if (declared > MAX_TOKEN_BYTES) throw new SigningError('timestamp_failed', `TSA ${url}: response of ${declared} bytes exceeds ${MAX_TOKEN_BYTES}`);
-      body = new Uint8Array(await res.arrayBuffer());
+      if (!res.ok) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new SigningError('timestamp_failed', `TSA ${url}: HTTP ${res.status} ${res.statusText}`);
+      }
+      body = await readBodyCapped(res, MAX_TOKEN_BYTES);
     } catch (err) {
       if (err instanceof SigningError) throw err;
+      if (err instanceof BodyTooLargeError) throw new SigningError('timestamp_failed', `TSA ${url}: response larger than ${err.limit} bytes`);
       const e = err as Error & { cause?: { code?: string; message?: string } };
       const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
       throw new SigningError('timestamp_failed', `TSA ${url} unreachable: ${why}`, { cause: err });
     }
-    return acceptTimestampResponse(body, { ...imprint, nonce, ...(opts.policy ? { policy: opts.policy } : {}) }, url).token;
+    return acceptTimestampResponse(body, { ...imprint, nonce, ...(opts.policy ? { policy: opts.policy } : {}), ...(opts.maxClockSkewMs !== undefined ? { maxClockSkewMs: opts.maxClockSkewMs } : {}) }, url).token;
   };
 }

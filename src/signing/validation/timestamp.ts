@@ -35,6 +35,8 @@ export async function timestampTrust(opts: {
   revocation: RevocationContext;
   claimedSigningTime: Date | null;
   label: string;
+  /** TSA policy OIDs accepted; when set, a token under another policy fails. */
+  acceptedPolicies?: string[];
 }): Promise<TimestampTrust> {
   const { label } = opts;
   let info;
@@ -45,7 +47,7 @@ export async function timestampTrust(opts: {
   }
   if (!info.imprint.algorithm) return { check: failed(`${label}: the imprint uses ${info.imprint.algorithmOid}, which is not accepted (SHA-256/384/512 only)`), time: null };
   const digest = new Uint8Array(createHash(nodeDigestName(info.imprint.algorithm)).update(opts.stamped).digest());
-  const v = await verifyTimestampToken(opts.token, { digest, algorithm: info.imprint.algorithm, trustAnchors: opts.trustAnchors, intermediates: opts.pool, certificates: opts.certificates ?? [] });
+  const v = await verifyTimestampToken(opts.token, { digest, algorithm: info.imprint.algorithm, trustAnchors: opts.trustAnchors, intermediates: opts.pool, certificates: opts.certificates ?? [], ...(opts.acceptedPolicies ? { acceptedPolicies: opts.acceptedPolicies } : {}) });
   const genTime = info.genTime;
   if (v.status !== 'passed') {
     // An untrusted self-signed TSA root is someone's own TSA: failed, like a signer's.
