@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { migrateDatabase, openDatabase } from '../db/client.ts';
-import { loadDemoSchool } from '../services/demo/load-demo-school.ts';
+import { demoLoadedLines, loadDemoSchool } from '../services/demo/load-demo-school.ts';
 import { ensureDemoCertificates } from '../services/certificates/demo-pki.ts';
 import { initSchool } from '../services/schools/init-school.ts';
-import { ROLE_LABELS } from '../domain/policies/roles.ts';
 import { loadConfig } from '../server/config.ts';
 import { serve } from '../server/serve.ts';
 import { ask } from './prompt.ts';
@@ -90,13 +89,13 @@ export function registerSetupCommands(program: Command): void {
     .description('load the demo school (Trường THPT Hậu Lộc I, 2025–2026)')
     .option('--students <n>', 'number of students (default 1512)', (v) => Number(v))
     .option('--seed <n>', 'random seed', (v) => Number(v))
-    .action(async (o: { students?: number; seed?: number }) => {
+    .option('--no-year', 'leave the grade book empty (no marks, conduct, absences or comments)')
+    .action(async (o: { students?: number; seed?: number; year: boolean }) => {
       await withDatabase(program.opts<GlobalOpts>(), async ({ db }) => {
         const t0 = Date.now();
-        const { demo, password } = await loadDemoSchool({ db, actor: cliActor(), ...o });
-        console.log(`Đã tạo trường mẫu / demo school loaded: ${demo.classes.length} lớp, ${demo.students.length} học sinh, ${demo.staff.length} cán bộ in ${Date.now() - t0} ms.`);
-        console.log(`Mật khẩu / password: ${password}`);
-        for (const l of demo.demoLogins) console.log(`  ${l.username.padEnd(22)} ${ROLE_LABELS[l.role].vi} — ${l.description}`);
+        const loaded = await loadDemoSchool({ db, actor: cliActor(), ...o });
+        console.log(`Đã tạo trường mẫu / demo school loaded in ${Date.now() - t0} ms.`);
+        for (const line of demoLoadedLines(loaded)) console.log(line);
         const g = program.opts<GlobalOpts>();
         const config = loadConfig({ ...(g.dataDir ? { dataDir: g.dataDir } : {}) });
         await ensureDemoCertificates({ db, dataDir: config.dataDir, baseUrl: `${(process.env.PUBLIC_URL || `http://localhost:${config.port}`).replace(/\/+$/, '')}/pki`, actor: cliActor(), log: console.log });

@@ -8,10 +8,9 @@ import { eq } from 'drizzle-orm';
 import { openDatabase, type Database } from '../db/client.ts';
 import { appMeta } from '../db/schema.ts';
 import { purgeExpiredSessions } from '../services/auth/sessions.ts';
-import { hasNoSchool, loadDemoSchool } from '../services/demo/load-demo-school.ts';
+import { demoLoadedLines, hasNoSchool, loadDemoSchool } from '../services/demo/load-demo-school.ts';
 import { ensureDemoCertificates } from '../services/certificates/demo-pki.ts';
 import { INITIALISED_KEY } from '../services/schools/init-school.ts';
-import { ROLE_LABELS } from '../domain/policies/roles.ts';
 import { buildApp } from './app.ts';
 import { describeDatabase, type Config } from './config.ts';
 import { buildWebIfStale } from './web-build.ts';
@@ -33,10 +32,9 @@ export async function serve(config: Config, opts: { demo: boolean; log?: (m: str
     const initialised = (await database.db.select().from(appMeta).where(eq(appMeta.key, INITIALISED_KEY))).length > 0;
     if (opts.demo && !initialised && (await hasNoSchool(database.db))) {
       log('Cơ sở dữ liệu trống: đang tạo trường mẫu / empty database: loading the demo school…');
-      const { demo, password } = await loadDemoSchool({ db: database.db });
-      log(`Trường mẫu / demo school: ${demo.school.name} — ${demo.classes.length} lớp, ${demo.students.length} học sinh, ${demo.staff.length} cán bộ.`);
-      log(`Tài khoản mẫu / demo sign-ins (mật khẩu / password: ${password}):`);
-      for (const l of demo.demoLogins) log(`  ${l.username.padEnd(22)} ${ROLE_LABELS[l.role].vi} — ${l.description}`);
+      // With a finished school year, so a class can be frozen and signed at once (docs/demo.md);
+      // HOCBA_DEMO_YEAR=0 keeps the grade book empty (to demonstrate entering marks).
+      for (const line of demoLoadedLines(await loadDemoSchool({ db: database.db, year: process.env.HOCBA_DEMO_YEAR !== '0' }))) log(line);
     }
     const publicUrl = process.env.PUBLIC_URL || `http://localhost:${config.port}`;
     const app = await buildApp({ database, logger: process.env.HOCBA_LOG === '1', secureCookies: config.secureCookies, trustProxy: config.trustProxy, publicUrl, jobs: 'start', dataDir: config.dataDir });

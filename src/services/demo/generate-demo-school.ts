@@ -313,3 +313,29 @@ function makeDemoLogins(staff: DemoStaff[], classes: DemoClass[], students: Demo
   }
   return logins;
 }
+
+/**
+ * Who to sign in as for each step of the record's life in the demo, for the first class
+ * (its year is complete once loaded with `year: true`): freeze, every subject teacher,
+ * the homeroom teacher, the principal (or a vice principal under a delegation), the clerk's
+ * seal. Printed at start so the signing workflow can be walked through at once.
+ */
+export function demoSigningSteps(demo: DemoSchool): Array<{ step: string; usernames: string[] }> {
+  const first = demo.classes[0];
+  if (!first) return [];
+  const byKey = new Map(demo.staff.map((s) => [s.key, s]));
+  const homeroom = byKey.get(first.homeroomStaffKey)!.username;
+  const subjectTeachers = new Map<string, string[]>();
+  for (const s of first.subjects) {
+    const u = byKey.get(s.teacherStaffKey)!.username;
+    subjectTeachers.set(u, [...(subjectTeachers.get(u) ?? []), SUBJECT_SHORT_NAMES[s.code] ?? s.code]);
+  }
+  const vice = demo.staff.find((s) => s.roles.includes('vice_principal'))?.username;
+  return [
+    { step: `1. Chốt học bạ lớp ${first.name} (GVCN) / freeze the class`, usernames: [homeroom] },
+    { step: `2. Giáo viên bộ môn ký phần môn học / subject teachers sign`, usernames: [...subjectTeachers].map(([u, subjects]) => `${u} (${subjects.join(', ')})`) },
+    { step: `3. GVCN ký / homeroom teacher signs`, usernames: [homeroom] },
+    { step: `4. Hiệu trưởng phê duyệt / principal approves`, usernames: ['hieutruong', ...(vice ? [`${vice} (KT. Hiệu trưởng, khi được ủy quyền)`] : [])] },
+    { step: `5. Văn thư đóng dấu / clerk applies the seal`, usernames: ['vanthu'] },
+  ];
+}

@@ -10,7 +10,9 @@ import { classes, classSubjects, enrolments, homeroomAssignments, roleGrants, st
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
 import { hashPassword } from '../auth/password-hash.ts';
 import { initSchool } from '../schools/init-school.ts';
-import { DEMO_PASSWORD, generateDemoSchool, type DemoOptions, type DemoSchool } from './generate-demo-school.ts';
+import { ROLE_LABELS } from '../../domain/policies/roles.ts';
+import { DEMO_DEFAULT_SEED, DEMO_PASSWORD, demoSigningSteps, generateDemoSchool, type DemoOptions, type DemoSchool } from './generate-demo-school.ts';
+import { loadDemoYear, type DemoMarksReport } from './demo-marks.ts';
 
 const CHUNK = 500;
 
@@ -22,10 +24,16 @@ export interface DemoLoaded {
   schoolId: string;
   demo: DemoSchool;
   password: string;
+  /** The finished year (marks, conduct, absences, comments), when asked for. */
+  year: DemoMarksReport | null;
 }
 
-/** Generates and loads the demo school. Fails (changing nothing) if a school with its code exists. */
-export async function loadDemoSchool(opts: { db: Db; actor?: Actor } & DemoOptions): Promise<DemoLoaded> {
+/**
+ * Generates and loads the demo school. Fails (changing nothing) if a school with its code
+ * exists. With `year: true` it also fills the whole school year (demo-marks.ts), so classes
+ * can be frozen and signed at once; benchmarks that enter marks themselves leave it off.
+ */
+export async function loadDemoSchool(opts: { db: Db; actor?: Actor; year?: boolean } & DemoOptions): Promise<DemoLoaded> {
   const actor = opts.actor ?? { userId: null, label: 'demo' };
   const demo = generateDemoSchool({ ...(opts.students !== undefined ? { students: opts.students } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
   // One hash for every demo account: they share the published demo password anyway, and
@@ -136,7 +144,8 @@ export async function loadDemoSchool(opts: { db: Db; actor?: Actor } & DemoOptio
       after: { classes: demo.classes.length, students: demo.students.length, staff: demo.staff.length },
     });
   });
-  return { schoolId, demo, password: DEMO_PASSWORD };
+  const year = opts.year ? await loadDemoYear({ db: opts.db, schoolId, seed: opts.seed ?? DEMO_DEFAULT_SEED, actor }) : null;
+  return { schoolId, demo, password: DEMO_PASSWORD, year };
 }
 
 /** True when the deployment has no school yet. */
@@ -145,3 +154,26 @@ export async function hasNoSchool(db: Db): Promise<boolean> {
   return r.rows[0]?.n === '0';
 }
 
+
+/**
+ * What start-up prints after loading the demo: the school, the finished year, the sign-ins
+ * and who to sign in as for each step of the signing workflow (no secret but the published
+ * demo password).
+ */
+export function demoLoadedLines(loaded: DemoLoaded): string[] {
+  const { demo, year } = loaded;
+  const lines = [`Trường mẫu / demo school: ${demo.school.name} — ${demo.classes.length} lớp, ${demo.students.length} học sinh, ${demo.staff.length} cán bộ.`];
+  if (year) {
+    lines.push(
+      `Năm học ${demo.schoolYear.name} đã có đủ điểm, rèn luyện, chuyên cần, nhận xét / the year is complete: ${year.cells.toLocaleString('en')} ô điểm / cells in ${(year.ms / 1000).toFixed(1)} s; ` +
+        `${year.problems.length} học sinh cố ý có lỗi dữ liệu để minh họa / students with deliberate data problems.`,
+    );
+  }
+  lines.push(`Tài khoản mẫu / demo sign-ins (mật khẩu / password: ${loaded.password}):`);
+  for (const l of demo.demoLogins) lines.push(`  ${l.username.padEnd(22)} ${ROLE_LABELS[l.role].vi} — ${l.description}`);
+  if (year) {
+    lines.push('Thử ký học bạ từ đầu đến cuối / try the signing workflow end to end:');
+    for (const s of demoSigningSteps(demo)) lines.push(`  ${s.step}: ${s.usernames.join(', ')}`);
+  }
+  return lines;
+}
