@@ -1,6 +1,7 @@
 /** The signed-in app's routes; each page checks the permission it needs. */
 import { Route, Routes } from 'react-router';
 import { AppLayout } from './components/app-layout.tsx';
+import { CertificateBoardPage } from './certificates/certificate-board-page.tsx';
 import { ErrorResult } from './components/error-result.tsx';
 import { RequirePermission } from './components/require-permission.tsx';
 import { AccountPage } from './pages/account-page.tsx';
@@ -20,6 +21,8 @@ import { MyClassesPage } from './pages/my-classes-page.tsx';
 import { StaffPage } from './pages/staff-page.tsx';
 import { SubjectsPage } from './pages/subjects-page.tsx';
 import { RecordsPage } from './records/records-page.tsx';
+import { DelegationsPage } from './signing/delegations-page.tsx';
+import { SigningPage } from './signing/signing-page.tsx';
 import { CHANGE_REQUEST_USERS, CROSS_CHECK_USERS, GRADE_SHEET_READERS, HOMEROOM_READERS } from './nav.ts';
 
 export function AppRoutes() {
@@ -148,10 +151,34 @@ export function AppRoutes() {
           }
         />
         <Route
+          path="certificates"
+          element={
+            <RequirePermission permission="certificates.board">
+              <CertificateBoardPage />
+            </RequirePermission>
+          }
+        />
+        <Route
           path="audit"
           element={
             <RequirePermission permission="audit.read">
               <AuditPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="signing"
+          element={
+            <RequirePermission permission="records.sign">
+              <SigningPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="delegations"
+          element={
+            <RequirePermission permission="delegations.read">
+              <DelegationsPage />
             </RequirePermission>
           }
         />

@@ -1,6 +1,8 @@
 import { enRecords } from './en-records.ts';
 import { enRecordExports } from './en-record-exports.ts';
 import { enSignatures } from './en-signatures.ts';
+import { enSigning } from './en-signing.ts';
+import { enCertificates } from './en-certificates.ts';
 import type { MessageKey } from './vi.ts';
 
 /** English UI strings: the type makes a missing key a compile error. */
@@ -8,6 +10,8 @@ export const en: Record<MessageKey, string> = {
   ...enRecords,
   ...enRecordExports,
   ...enSignatures,
+  ...enSigning,
+  ...enCertificates,
   'app.name': 'Digital school record',
   'app.tagline': 'Học bạ số for upper-secondary schools',
   'common.loading': 'Loading…',

@@ -5,11 +5,15 @@
 import { viRecords } from './vi-records.ts';
 import { viRecordExports } from './vi-record-exports.ts';
 import { viSignatures } from './vi-signatures.ts';
+import { viSigning } from './vi-signing.ts';
+import { viCertificates } from './vi-certificates.ts';
 
 export const vi = {
   ...viRecords,
   ...viRecordExports,
   ...viSignatures,
+  ...viSigning,
+  ...viCertificates,
   'app.name': 'Học bạ số',
   'app.tagline': 'Học bạ số THPT',
   'common.loading': 'Đang tải…',

@@ -1,5 +1,6 @@
-/** Account: who I am, change password, two-step verification, my signature image (signers). */
+/** Account: who I am, change password, two-step verification, my signing certificate and signature image (signers). */
 import { Card, Descriptions, Flex, Tag } from 'antd';
+import { CertificateCard } from '../certificates/certificate-card.tsx';
 import { ChangePasswordForm } from '../components/change-password-form.tsx';
 import { PageTitle } from '../components/page-title.tsx';
 import { TotpPanel } from '../components/totp-panel.tsx';
@@ -47,6 +48,7 @@ export function AccountPage() {
         <Card title={t('totp.title')} size="small">
           <TotpPanel />
         </Card>
+        {can('own_certificate.manage') && <CertificateCard target="me" />}
         {can('own_signature_image.manage') && <SignatureImageCard target="signature" />}
       </Flex>
     </>

@@ -3,7 +3,7 @@
  * shows it (editable by its homeroom teacher, read-only for leadership).
  */
 import { Alert, Button, List, Tabs } from 'antd';
-import { ArrowLeftOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, EditOutlined } from '@ant-design/icons';
 import { FreezeClassButton } from '../components/freeze-class-button.tsx';
 import { Link, Navigate, useParams } from 'react-router';
 import { api } from '../api.ts';
@@ -68,6 +68,11 @@ export function HomeroomPage() {
         extra={
           <>
             {data.canEdit && <FreezeClassButton classId={data.class.id} />}{' '}
+            {can('records.sign') && (
+              <Link to="/signing">
+                <Button icon={<EditOutlined />} data-testid="homeroom-sign">{t('nav.signing')}</Button>
+              </Link>
+            )}{' '}
             {can('classes.read') && (
               <Link to="/classes">
                 <Button icon={<ArrowLeftOutlined />}>{t('nav.classes')}</Button>

@@ -1,9 +1,11 @@
 /**
  * Cài đặt trường: the year's dates, two-factor roles, mandatory student fields (`school.configure`)
- * and the school seal image (`seal_image.manage`: the school administrator or the clerk).
+ * and the school seal's image and certificate (`seal_image.manage`, `seal_certificate.manage`:
+ * the school administrator or the clerk).
  */
 import { Alert, Col, Row } from 'antd';
 import { api } from '../api.ts';
+import { CertificateCard } from '../certificates/certificate-card.tsx';
 import { ErrorResult } from '../components/error-result.tsx';
 import { MandatoryFieldsForm } from '../components/mandatory-fields-form.tsx';
 import { PageLoader } from '../components/page-loader.tsx';
@@ -29,10 +31,19 @@ export function SchoolSettingsPage() {
     },
     [session.activeSchoolId, configure],
   );
-  const seal = can('seal_image.manage') && (
-    <Col xs={24} lg={12}>
-      <SignatureImageCard target="seal" />
-    </Col>
+  const seal = (
+    <>
+      {can('seal_certificate.manage') && (
+        <Col xs={24} lg={12}>
+          <CertificateCard target="seal" />
+        </Col>
+      )}
+      {can('seal_image.manage') && (
+        <Col xs={24} lg={12}>
+          <SignatureImageCard target="seal" />
+        </Col>
+      )}
+    </>
   );
   if (!configure) {
     return (

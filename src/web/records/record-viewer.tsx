@@ -13,6 +13,7 @@ import { useLocale } from '../i18n/locale-context.tsx';
 import { useApiData } from '../use-api-data.ts';
 import { recordStateColor, useRecordStateLabel, useRecordStateName } from './record-state.tsx';
 import { recordsApi } from './records-api.ts';
+import { SignatureTimeline } from '../signing/signature-timeline.tsx';
 
 export interface ViewedStudent {
   studentId: string;
@@ -108,6 +109,7 @@ function ViewerBody({ student }: { student: ViewedStudent }) {
           src={recordsApi.previewUrl(current.id)}
           style={{ width: '100%', height: '72vh', border: '1px solid #d9d9d9', borderRadius: 6 }}
         />
+        <SignatureTimeline key={`sig-${current.id}`} versionId={current.id} onChanged={versions.reload} />
       </div>
     </Flex>
   );
