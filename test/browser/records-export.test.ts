@@ -123,7 +123,7 @@ describe('records: states, preview and ZIP export', { timeout: 600_000 }, () => 
     const dir = mkdtempSync(join(tmpdir(), 'hocba-records-dl-'));
     try {
       await signIn(page, school.users.principal.username);
-      await page.getByRole('menuitem', { name: 'Học bạ' }).first().click();
+      await page.getByRole('menuitem').filter({ hasText: /^\s*Học bạ\s*$/ }).first().click();
       await page.getByTestId('records-count-10A1').waitFor();
       assert.match((await page.getByTestId('records-heading').textContent()) ?? '', /Học bạ năm học 2025-2026/);
       assert.match((await page.getByTestId('records-count-10A1').textContent()) ?? '', /2\/3 đã chốt/);
