@@ -489,3 +489,85 @@ export interface CertificateBoardResponse {
   rows: CertificateBoardRow[];
   counts: Record<CertificateStanding, number>;
 }
+
+// ——— Signing workflow (issue 7): shared by src/services/signing, delegations and src/web/signing ———
+
+export type SigningStepName = 'subject' | 'homeroom' | 'principal' | 'seal';
+
+/** What the person sees for one batch item: whose record, which class, which subject rows. */
+export interface ItemLabel {
+  studentName: string;
+  className: string;
+  version: number;
+  subjects: { code: string; name: string }[];
+}
+
+export type ItemStatus = 'pending' | 'signed' | 'failed' | 'refused';
+
+export interface BatchProgress {
+  total: number;
+  pending: number;
+  signed: number;
+  failed: number;
+  refused: number;
+}
+
+export interface BatchItemView {
+  itemId: string;
+  versionId: string;
+  signatureId: string | null;
+  label: ItemLabel;
+  status: ItemStatus;
+  /** base64 digest, while the item still needs a value (pending or failed). */
+  digest: string | null;
+  error: { code: string; message: string } | null;
+}
+
+export interface BatchView {
+  batchId: string;
+  step: SigningStepName;
+  algorithm: string;
+  certificateId: string;
+  createdAt: string;
+  expiresAt: string;
+  expired: boolean;
+  progress: BatchProgress;
+  items: BatchItemView[];
+}
+
+export interface ItemResult {
+  itemId: string;
+  versionId: string;
+  status: 'signed' | 'failed' | 'skipped';
+  error: { code: string; message: string } | null;
+}
+
+export interface CompleteResult {
+  batchId: string;
+  results: ItemResult[];
+  progress: BatchProgress;
+}
+
+export interface ToSignRow {
+  classId: string;
+  className: string;
+  grade: number;
+  step: SigningStepName;
+  /** Records (subject step: subject rows) the person may sign now. */
+  ready: number;
+  /** Records of the class that are not yet at this step. */
+  waiting: number;
+}
+
+export interface DelegationView {
+  id: string;
+  principalUserId: string;
+  delegateUserId: string;
+  delegateName: string | null;
+  decisionNumber: string;
+  grades: number[];
+  validFrom: string;
+  validTo: string;
+  revokedAt: string | null;
+  createdAt: string;
+}

@@ -12,19 +12,9 @@ import { DomainError } from '../../domain/errors.ts';
 import { hasPermission, type ActorScope } from '../../domain/policies/permissions.ts';
 import { delegationInputProblems } from '../../domain/record/delegation.ts';
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
+import type { DelegationView } from '../../server/api-types.ts';
 
-export interface DelegationView {
-  id: string;
-  principalUserId: string;
-  delegateUserId: string;
-  delegateName: string | null;
-  decisionNumber: string;
-  grades: number[];
-  validFrom: string;
-  validTo: string;
-  revokedAt: string | null;
-  createdAt: string;
-}
+export type { DelegationView };
 
 type Row = typeof delegations.$inferSelect;
 const present = (d: Row, name: string | null): DelegationView => ({

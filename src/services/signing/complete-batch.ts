@@ -18,6 +18,7 @@ import type { ActorScope } from '../../domain/policies/permissions.ts';
 import { decideSigning, stateAfterSigning, type SigningStep } from '../../domain/record/signing-order.ts';
 import type { SignatureAlgorithm } from '../../signing/signer.ts';
 import { completeXadesSignature, type XadesSigningState } from '../../signing/xades/index.ts';
+import type { BatchItemView, BatchProgress, BatchView, CompleteResult, ItemStatus } from '../../server/api-types.ts';
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
 import { activeCertificate, checkCertificateNow, type SigningCertificate } from '../certificates/signing-certificates.ts';
 import { certificateOwner, type ItemLabel, type StoredState } from './prepare-batch.ts';
@@ -26,44 +27,7 @@ import { produceSealedPdf } from './seal-pdf.ts';
 import { serverSigner } from './server-signer.ts';
 import { engineError, refusalError, type SigningEnv } from './signing-env.ts';
 
-export type ItemStatus = 'pending' | 'signed' | 'failed' | 'refused';
-
-export interface BatchProgress {
-  total: number;
-  pending: number;
-  signed: number;
-  failed: number;
-  refused: number;
-}
-
-export interface BatchItemView {
-  itemId: string;
-  versionId: string;
-  signatureId: string | null;
-  label: ItemLabel;
-  status: ItemStatus;
-  /** base64 digest, while the item still needs a value (pending or failed). */
-  digest: string | null;
-  error: { code: string; message: string } | null;
-}
-
-export interface BatchView {
-  batchId: string;
-  step: SigningStep;
-  algorithm: SignatureAlgorithm;
-  certificateId: string;
-  createdAt: string;
-  expiresAt: string;
-  expired: boolean;
-  progress: BatchProgress;
-  items: BatchItemView[];
-}
-
-export interface CompleteResult {
-  batchId: string;
-  results: Array<{ itemId: string; versionId: string; status: 'signed' | 'failed' | 'skipped'; error: { code: string; message: string } | null }>;
-  progress: BatchProgress;
-}
+export type { BatchItemView, BatchProgress, BatchView, CompleteResult, ItemStatus };
 
 type BatchRow = typeof signingBatches.$inferSelect;
 type ItemRow = typeof signingBatchItems.$inferSelect;

@@ -21,16 +21,11 @@ import { activeCertificate, checkCertificateNow, type SigningCertificate } from 
 import { latestVersions } from '../records/record-states.ts';
 import { delegationsOf, loadRecords, type LoadedRecord } from './record-facts.ts';
 import { algorithmFor, DEFAULT_BATCH_HOURS, engineError, refusalError, type SigningEnv } from './signing-env.ts';
+import type { ItemLabel } from '../../server/api-types.ts';
+
+export type { ItemLabel };
 
 export type SigningTarget = { versionIds: string[] } | { classId: string } | { grade: number } | { school: true };
-
-/** What the person sees for one item: whose record, which class, which subject rows. */
-export interface ItemLabel {
-  studentName: string;
-  className: string;
-  version: number;
-  subjects: { code: string; name: string }[];
-}
 
 export interface PreparedItem {
   itemId: string;

@@ -12,6 +12,9 @@ import { decideSigning, SIGNING_STEPS, STATE_BEFORE, type SigningStep } from '..
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
 import { latestVersions } from '../records/record-states.ts';
 import { delegationsOf, loadRecord, loadRecords } from './record-facts.ts';
+import type { ToSignRow } from '../../server/api-types.ts';
+
+export type { ToSignRow };
 
 async function assertReadable(tx: Tx, actor: ActorScope, studentId: string) {
   const [e] = await tx.select({ classId: enrolments.classId }).from(enrolments).where(and(eq(enrolments.studentId, studentId), eq(enrolments.status, 'active')));
@@ -60,17 +63,6 @@ export async function sealedRecordPdf(opts: { db: Db; actor: ActorScope; schoolI
     if (!p) throw new DomainError('not_found', { what: 'bản PDF đã đóng dấu / sealed PDF' });
     return { pdf: p.pdf, sha256: p.sha256, version: v.version, studentName: (v.snapshot as { identity: { fullName: string } }).identity.fullName };
   });
-}
-
-export interface ToSignRow {
-  classId: string;
-  className: string;
-  grade: number;
-  step: SigningStep;
-  /** Records (subject step: subject rows) the person may sign now. */
-  ready: number;
-  /** Records of the class that are not yet at this step. */
-  waiting: number;
 }
 
 /**

@@ -1,38 +1,17 @@
 /**
  * The signing workflow endpoints (issue 7): the "to sign" list, batches (prepare, read,
  * complete, sign with a server-held key), a version's signatures and returning a record,
- * and the principal's delegations. Types mirror the server's answers (the web talks HTTP only).
+ * and the principal's delegations. Response types come from the shared src/server/api-types.ts (the web talks HTTP only).
  */
+import type { BatchItemView, BatchProgress, BatchView, CompleteResult, DelegationView, ItemLabel, ItemResult, ItemStatus, ToSignRow } from '../../server/api-types.ts';
 import { request } from '../api.ts';
+
+export type { BatchItemView, BatchProgress, BatchView, CompleteResult, DelegationView, ItemLabel, ItemResult, ItemStatus, ToSignRow };
 
 const enc = encodeURIComponent;
 
 export type SigningStep = 'subject' | 'homeroom' | 'principal' | 'seal';
 export type SigningTarget = { versionIds: string[] } | { classId: string } | { grade: number } | { school: true };
-
-export interface ToSignRow {
-  classId: string;
-  className: string;
-  grade: number;
-  step: SigningStep;
-  ready: number;
-  waiting: number;
-}
-
-export interface ItemLabel {
-  studentName: string;
-  className: string;
-  version: number;
-  subjects: { code: string; name: string }[];
-}
-
-export interface BatchProgress {
-  total: number;
-  pending: number;
-  signed: number;
-  failed: number;
-  refused: number;
-}
 
 export interface PreparedBatch {
   batchId: string;
@@ -44,30 +23,6 @@ export interface PreparedBatch {
   refused: { itemId: string; versionId: string; label: ItemLabel; code: string; message: string }[];
 }
 
-export type ItemStatus = 'pending' | 'signed' | 'failed' | 'refused';
-
-export interface BatchItemView {
-  itemId: string;
-  versionId: string;
-  signatureId: string | null;
-  label: ItemLabel;
-  status: ItemStatus;
-  digest: string | null;
-  error: { code: string; message: string } | null;
-}
-
-export interface BatchView {
-  batchId: string;
-  step: SigningStep;
-  algorithm: string;
-  certificateId: string;
-  createdAt: string;
-  expiresAt: string;
-  expired: boolean;
-  progress: BatchProgress;
-  items: BatchItemView[];
-}
-
 export interface BatchSummary {
   batchId: string;
   step: SigningStep;
@@ -75,19 +30,6 @@ export interface BatchSummary {
   createdAt: string;
   expiresAt: string;
   expired: boolean;
-  progress: BatchProgress;
-}
-
-export interface ItemResult {
-  itemId: string;
-  versionId: string;
-  status: 'signed' | 'failed' | 'skipped';
-  error: { code: string; message: string } | null;
-}
-
-export interface CompleteResult {
-  batchId: string;
-  results: ItemResult[];
   progress: BatchProgress;
 }
 
@@ -111,19 +53,6 @@ export interface RecordSignatures {
   state: string;
   signatures: RecordSignature[];
   sealedPdf: { sha256: string; createdAt: string } | null;
-}
-
-export interface DelegationView {
-  id: string;
-  principalUserId: string;
-  delegateUserId: string;
-  delegateName: string | null;
-  decisionNumber: string;
-  grades: number[];
-  validFrom: string;
-  validTo: string;
-  revokedAt: string | null;
-  createdAt: string;
 }
 
 export interface DelegationCreate {
