@@ -2,7 +2,7 @@
  * One key, four adapters: the software key, the same key imported into a SoftHSM token, the
  * CSC test service holding it, and the local agent in front of the token. Every signature
  * verifies with the certificate (node:crypto and the openssl CLI); RSA PKCS#1 v1.5 being
- * deterministic, all four produce the same bytes.
+ * deterministic, all four produce the same bytes — and so the same signed record XML and PDF.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -23,6 +23,13 @@ import type { SignatureAlgorithm, Signer } from '../signer.ts';
 import { ecdsaP1363ToDer } from './algorithms.ts';
 import { openPkcs11Signer, type Pkcs11Signer } from './pkcs11-signer.ts';
 import { softwareSigner } from './software-signer.ts';
+import { hbsV1, HBS_V1_NAMESPACE, serializeHbsV1 } from '../../documents/hbs-xml/hbs-v1.ts';
+import { fullSnapshot } from '../../documents/hbs-xml/test-snapshots.ts';
+import { renderRecordPdf } from '../../documents/pdf/render-record.ts';
+import { signPdf } from '../pades/index.ts';
+import { pdfsigRunner } from '../validation/testing.ts';
+import { signXades } from '../xades/index.ts';
+import { missingTool, xmlsec1Verifier } from '../xades/testing.ts';
 
 const run = promisify(execFile);
 const PIN = '112233';
@@ -99,6 +106,36 @@ describe('the same digest through every adapter', { skip: softHsmSkipReason() ||
     const tampered = Buffer.from(sigs.pkcs11!);
     tampered[0]! ^= 0x40;
     assert.ok(!(await opensslVerifies(rsa, 'RSASSA-PKCS1-v1_5-SHA256', digest, tampered, 'rsa-tampered')), 'openssl rejects a tampered signature');
+  });
+
+  test('the same record signed through each adapter: identical XAdES XML (xmlsec1 accepts) and identical PAdES PDF (pdfsig: valid, trusted)', { skip: missingTool('xmlsec1', 'pdfsig', 'certutil') }, async () => {
+    const { pki } = await sharedTestPki();
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    const xml = serializeHbsV1(fullSnapshot());
+    const pdf = await renderRecordPdf(fullSnapshot(), { xml });
+    const xmls: Record<string, string> = {};
+    const pdfs: Record<string, Uint8Array> = {};
+    for (const [name, signer] of Object.entries(adapters.rsa)) {
+      xmls[name] = await signXades({ xml, references: ['subject-TOAN'], container: hbsV1.signatureContainer, signatureId: 'sig-subject-TOAN', signer, signingTime: at, claimedRole: 'Giáo viên bộ môn' });
+      pdfs[name] = await signPdf({ pdf, signer, fieldName: 'GVBM', signingTime: at, reason: 'Giáo viên bộ môn' });
+    }
+    assert.deepEqual(Object.keys(xmls).sort(), ['agent', 'csc', 'pkcs11', 'software']);
+    for (const name of Object.keys(xmls)) {
+      assert.equal(xmls[name], xmls.software, `${name}: the signed XML equals the software key's`);
+      assert.equal(hex(pdfs[name]!), hex(pdfs.software!), `${name}: the signed PDF equals the software key's`);
+    }
+    const xmlsec = await xmlsec1Verifier({ rootPem: pki.root.certificatePem, intermediatePems: [pki.issuing.certificatePem], idElements: ['Data', 'Identity', 'Year', 'Subject'].map((e) => `${HBS_V1_NAMESPACE}:${e}`) });
+    const pdfsig = await pdfsigRunner(pki.root.certificatePem);
+    try {
+      const x = await xmlsec.verify(xmls.software!, 'sig-subject-TOAN');
+      assert.ok(x.ok, x.output);
+      const { signatures, output } = await pdfsig.check(pdfs.software!);
+      assert.equal(signatures.length, 1, output);
+      assert.ok(signatures[0]!.valid && signatures[0]!.trusted, output);
+    } finally {
+      await xmlsec.close();
+      await pdfsig.close();
+    }
   });
 
   test('ECDSA P-256: software, PKCS#11 and CSC signatures all verify (randomised, so not identical)', async () => {
