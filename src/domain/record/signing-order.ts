@@ -13,6 +13,17 @@ import { delegationProblem } from './delegation.ts';
 export const RECORD_STATES = ['frozen', 'subjects_signed', 'homeroom_signed', 'approved', 'sealed', 'superseded', 'returned'] as const;
 export type RecordState = (typeof RECORD_STATES)[number];
 
+/** Vietnamese names of the states, for messages and lists (English in the web's i18n). */
+export const RECORD_STATE_LABELS_VI: Record<RecordState, string> = {
+  frozen: 'đã chốt, chờ GVBM ký',
+  subjects_signed: 'GVBM đã ký, chờ GVCN',
+  homeroom_signed: 'GVCN đã ký, chờ Hiệu trưởng',
+  approved: 'Hiệu trưởng đã duyệt, chờ đóng dấu',
+  sealed: 'đã đóng dấu',
+  superseded: 'đã được thay bằng phiên bản mới',
+  returned: 'bị trả lại để sửa',
+};
+
 export const SIGNING_STEPS = ['subject', 'homeroom', 'principal', 'seal'] as const;
 export type SigningStep = (typeof SIGNING_STEPS)[number];
 

@@ -8,7 +8,7 @@ import { inSchool, type Tx } from '../../db/scope.ts';
 import { classes, enrolments, recordPdfs, recordSignatures, recordVersions, schoolYears, signingCertificates } from '../../db/schema.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { canReadStudentRecord, hasPermission, type ActorScope } from '../../domain/policies/permissions.ts';
-import { decideSigning, SIGNING_STEPS, STATE_BEFORE, type SigningStep } from '../../domain/record/signing-order.ts';
+import { decideSigning, RECORD_STATE_LABELS_VI, SIGNING_STEPS, STATE_BEFORE, type SigningStep } from '../../domain/record/signing-order.ts';
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
 import { latestVersions } from '../records/record-states.ts';
 import { delegationsOf, loadRecord, loadRecords } from './record-facts.ts';
@@ -133,7 +133,7 @@ export async function returnRecord(opts: { db: Db; actor: ActorScope; who: Actor
     const rec = await loadRecord(tx, opts.versionId, { lock: true });
     const state = rec.facts.state;
     if (state === 'sealed' || state === 'superseded' || state === 'returned') {
-      throw new DomainError('signing.wrong_state', { step: 'return', state, needed: 'frozen | subjects_signed | homeroom_signed | approved' });
+      throw new DomainError('signing.wrong_state', { step: 'Trả lại', state: RECORD_STATE_LABELS_VI[state], needed: 'đang trong quá trình ký (chưa đóng dấu)' });
     }
     const reached = SIGNING_STEPS.indexOf(nextStepOf(state));
     const isHomeroom = rec.facts.homeroomTeacherId === actor.userId;

@@ -8,7 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { DomainError, type ErrorCode } from '../../domain/errors.ts';
-import type { SigningRefusal, SigningStep } from '../../domain/record/signing-order.ts';
+import { RECORD_STATE_LABELS_VI, type SigningRefusal, type SigningStep } from '../../domain/record/signing-order.ts';
 import type { SignatureAlgorithm, TimestampProvider } from '../../signing/signer.ts';
 import { SigningError } from '../../signing/signer.ts';
 import { tsaClient } from '../../signing/tsa/tsa-client.ts';
@@ -61,7 +61,7 @@ const STEP_NAMES: Record<SigningStep, string> = { subject: 'Giáo viên bộ mô
 export function refusalError(r: SigningRefusal): DomainError {
   switch (r.code) {
     case 'signing.wrong_state':
-      return new DomainError(r.code, { step: STEP_NAMES[r.step], state: r.state, needed: r.needed });
+      return new DomainError(r.code, { step: STEP_NAMES[r.step], state: RECORD_STATE_LABELS_VI[r.state], needed: RECORD_STATE_LABELS_VI[r.needed] });
     case 'signing.not_assigned':
     case 'signing.already_signed':
       return new DomainError(r.code, { step: STEP_NAMES[r.step], subjects: r.subjects?.length ? ` (${r.subjects.join(', ')})` : '' });
