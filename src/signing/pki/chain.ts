@@ -11,6 +11,7 @@ import * as pkijs from 'pkijs';
 import { displayName, x509 } from './cert-builder.ts';
 import { MIN_RSA_BITS, SIGNATURE_HASH, WEAK_SIGNATURE_OIDS } from './algorithms.ts';
 import { toArrayBuffer } from './der.ts';
+import { digestKey, memo } from './memo.ts';
 
 export type ChainStatus = 'passed' | 'failed' | 'indeterminate';
 export type ChainFailure =
@@ -50,21 +51,33 @@ const RSASSA_PSS = '1.2.840.113549.1.1.10';
 const EC_CURVE_BITS: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521, brainpoolP256r1: 256, brainpoolP384r1: 384, brainpoolP512r1: 512 };
 const MIN_EC_BITS = 256;
 
+// Parsed certificates and signature checks are pure functions of the DER bytes: memoised so
+// that validating fifteen signatures by the same few certificates parses and verifies once.
+const parsed = memo<x509.X509Certificate | null>(2048);
+const verdicts = memo<Promise<boolean>>(4096);
+const keyVerdicts = memo<string | null>(2048);
+const algorithmVerdicts = memo<string | null>(2048);
+const derKey = (c: x509.X509Certificate) => digestKey(new Uint8Array(c.rawData));
+
 function parse(der: Uint8Array): x509.X509Certificate | null {
-  try {
-    return new x509.X509Certificate(toArrayBuffer(der));
-  } catch {
-    return null;
-  }
+  return parsed.get(digestKey(der), () => {
+    try {
+      return new x509.X509Certificate(toArrayBuffer(der));
+    } catch {
+      return null;
+    }
+  });
 }
 
-async function signedBy(cert: x509.X509Certificate, issuer: x509.X509Certificate): Promise<boolean> {
-  if (cert.issuer !== issuer.subject) return false;
-  try {
-    return await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true });
-  } catch {
-    return false;
-  }
+function signedBy(cert: x509.X509Certificate, issuer: x509.X509Certificate): Promise<boolean> {
+  if (cert.issuer !== issuer.subject) return Promise.resolve(false);
+  return verdicts.get(`${derKey(cert)}|${derKey(issuer)}`, async () => {
+    try {
+      return await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true });
+    } catch {
+      return false;
+    }
+  });
 }
 
 function fail(code: ChainFailure, reason: string, chain: x509.X509Certificate[]): ChainResult {
@@ -73,6 +86,10 @@ function fail(code: ChainFailure, reason: string, chain: x509.X509Certificate[])
 
 /** Why the certificate's public key is below policy (RSA < 2048, EC < 256 or an unknown curve, DSA…), or null. */
 function weakKey(cert: x509.X509Certificate): string | null {
+  return keyVerdicts.get(derKey(cert), () => weakKeyOf(cert));
+}
+
+function weakKeyOf(cert: x509.X509Certificate): string | null {
   let key;
   try {
     key = createPublicKey({ key: Buffer.from(cert.publicKey.rawData), format: 'der', type: 'spki' });
@@ -98,6 +115,10 @@ function weakKey(cert: x509.X509Certificate): string | null {
  * block-list: SHA-1 can also hide in RSA-PSS parameters (whose hash DEFAULT is SHA-1).
  */
 function weakSignatureAlgorithm(cert: x509.X509Certificate): string | null {
+  return algorithmVerdicts.get(derKey(cert), () => weakSignatureAlgorithmOf(cert));
+}
+
+function weakSignatureAlgorithmOf(cert: x509.X509Certificate): string | null {
   const alg = pkijs.Certificate.fromBER(cert.rawData).signatureAlgorithm;
   const oid = alg.algorithmId;
   if (WEAK_SIGNATURE_OIDS[oid]) return WEAK_SIGNATURE_OIDS[oid]!;

@@ -9,6 +9,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SIGNATURE_HASH, WEAK_SIGNATURE_OIDS } from '../pki/algorithms.ts';
 import { bytesEqual, toArrayBuffer, toHex } from '../pki/der.ts';
+import { digestKey, memo } from '../pki/memo.ts';
 
 export const OID_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
 const OID_OCSP_NONCE = '1.3.6.1.5.5.7.48.1.2';
@@ -86,6 +87,14 @@ function issuedBy(child: pkijs.Certificate, issuer: pkijs.Certificate): boolean 
  * or a string naming why the response cannot be used.
  */
 export function readOcspResponse(response: Uint8Array, certificate: Uint8Array, issuer: Uint8Array, opts: { nonce?: Uint8Array } = {}): OcspAnswer | string {
+  // A pure function of the bytes: validating many records re-reads the same few responses.
+  const answer = answers.get(digestKey(response, certificate, issuer, opts.nonce), () => readOcspResponseUncached(response, certificate, issuer, opts));
+  return typeof answer === 'string' ? answer : { ...answer };
+}
+
+const answers = memo<OcspAnswer | string>(4096);
+
+function readOcspResponseUncached(response: Uint8Array, certificate: Uint8Array, issuer: Uint8Array, opts: { nonce?: Uint8Array }): OcspAnswer | string {
   let basic: pkijs.BasicOCSPResponse;
   try {
     const resp = pkijs.OCSPResponse.fromBER(toArrayBuffer(response));
