@@ -71,6 +71,11 @@ export const ERROR_MESSAGES = {
   'signing.batch_expired': { vi: 'Lượt ký đã hết hạn lúc {at}. Hãy chuẩn bị lượt ký mới.', en: 'The signing batch expired at {at}. Prepare a new one.' },
   'signing.signer_failed': { vi: 'Không ký được: {detail}', en: 'Signing failed: {detail}' },
   'signing.seal_failed': { vi: 'Không tạo được bản PDF có dấu: {detail}', en: 'The sealed PDF could not be produced: {detail}' },
+  'signing.no_remote_credential': { vi: 'Chứng thư số của lượt ký này không phải chứng thư ký từ xa; hãy ký bằng USB token hoặc khoá trên máy chủ.', en: 'The certificate of this batch is not a remote signing credential; sign with the USB token or the server-held key.' },
+  'signing.remote_login_failed': { vi: 'Nhà cung cấp dịch vụ ký từ xa không chấp nhận tên đăng nhập, mật khẩu hoặc mã PIN/OTP. Hãy nhập lại.', en: 'The remote signing provider refused the user name, password or PIN/OTP. Enter them again.' },
+  'signing.remote_rejected': { vi: 'Yêu cầu ký đã bị từ chối trên điện thoại. Chưa học bạ nào được ký; bạn có thể ký lại.', en: 'The signing request was declined on the phone. Nothing was signed; you can sign again.' },
+  'signing.remote_timeout': { vi: 'Hết thời gian chờ phê duyệt trên điện thoại. Chưa học bạ nào được ký; hãy ký lại và phê duyệt trong ứng dụng của nhà cung cấp.', en: 'The approval on the phone timed out. Nothing was signed; sign again and approve in the provider\'s app.' },
+  'signing.remote_unavailable': { vi: 'Không liên lạc được với dịch vụ ký từ xa: {detail}', en: 'The remote signing service cannot be reached: {detail}' },
   'signing.no_server_key': { vi: 'Chứng thư số này không có khoá lưu trên máy chủ; hãy ký bằng USB token hoặc dịch vụ ký từ xa.', en: 'This certificate has no key held by the server; sign with the USB token or the remote service.' },
   'signing.returned': { vi: 'Học bạ đã bị trả lại: {reason}', en: 'The record was returned: {reason}' },
   'delegation.invalid': { vi: 'Ủy quyền không hợp lệ: {fields}', en: 'Invalid delegation: {fields}' },
@@ -98,7 +103,30 @@ export const ERROR_MESSAGES = {
     vi: 'Không lấy được chứng thư số từ dịch vụ ký từ xa {url}: {detail}',
     en: 'Could not get the certificate from the remote signing service {url}: {detail}',
   },
+  'access.reason_required': {
+    vi: 'Hãy ghi lý do cấp bản sao học bạ (ai nhận, để làm gì) trước khi tải hoặc in: {what}.',
+    en: 'Give the reason for issuing a copy of the record (who receives it, what for) before downloading or printing: {what}.',
+  },
+  'access.not_sealed': { vi: 'Bản học bạ v{version} chưa đóng dấu ({state}): chỉ bản đã đóng dấu mới được cấp hoặc chia sẻ.', en: 'Record version v{version} is not sealed ({state}): only sealed versions can be issued or shared.' },
+  'share.invalid': { vi: 'Đường dẫn chia sẻ không đúng hoặc không tồn tại.', en: 'The share link is wrong or does not exist.' },
+  'share.expired': { vi: 'Đường dẫn chia sẻ đã hết hạn lúc {at}.', en: 'The share link expired at {at}.' },
+  'share.revoked': { vi: 'Đường dẫn chia sẻ đã bị thu hồi lúc {at}.', en: 'The share link was revoked at {at}.' },
   'audit.immutable': { vi: 'Nhật ký kiểm toán không thể sửa hoặc xoá.', en: 'The audit log cannot be edited or deleted.' },
+  'transfer.refused': {
+    vi: 'Từ chối gói hồ sơ chuyển trường — tệp {file}, kiểm tra "{check}": {detail}. Không có gì được lưu.',
+    en: 'Transfer package refused — file {file}, check "{check}": {detail}. Nothing was stored.',
+  },
+  'transfer.ack_refused': {
+    vi: 'Từ chối giấy xác nhận tiếp nhận — kiểm tra "{check}": {detail}. Không có gì được lưu.',
+    en: 'Acknowledgment refused — check "{check}": {detail}. Nothing was stored.',
+  },
+  'correction.wrong_state': {
+    vi: 'Chỉ tạo yêu cầu sửa cho bản học bạ đã bị trả lại hoặc đã đóng dấu; bản v{version} đang ở trạng thái "{state}".',
+    en: 'A correction can only be requested on a returned or sealed record version; v{version} is "{state}".',
+  },
+  'correction.not_latest': { vi: 'Bản học bạ v{version} đã có bản mới hơn (v{latest}); hãy yêu cầu sửa trên bản mới nhất.', en: 'Record version v{version} already has a newer version (v{latest}); request the correction on the latest one.' },
+  'correction.open_exists': { vi: 'Bản học bạ v{version} đã có một yêu cầu sửa đang chờ xử lý.', en: 'Record version v{version} already has an open correction request.' },
+  'correction.decided': { vi: 'Yêu cầu sửa này đã được xử lý ({status}).', en: 'This correction request has already been decided ({status}).' },
 } as const satisfies Record<string, { vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -101,6 +101,7 @@ const EXPECTED: Record<string, Allowed> = {
   'GET /api/signing/batches/:batchId': ['subject_teacher', 'homeroom_teacher', 'principal', 'vice_principal', 'clerk'],
   'POST /api/signing/batches/:batchId/complete': ['subject_teacher', 'homeroom_teacher', 'principal', 'vice_principal', 'clerk'],
   'POST /api/signing/batches/:batchId/sign-with-server-key': ['subject_teacher', 'homeroom_teacher', 'principal', 'vice_principal', 'clerk'],
+  'POST /api/signing/batches/:batchId/sign-remote': ['subject_teacher', 'homeroom_teacher', 'principal', 'vice_principal', 'clerk'],
   'GET /api/signing/to-sign': ['subject_teacher', 'homeroom_teacher', 'principal', 'vice_principal', 'clerk'],
   'GET /api/signing/versions/:versionId/signatures': STAFF,
   'GET /api/signing/versions/:versionId/signed.xml': STAFF,

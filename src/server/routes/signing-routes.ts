@@ -12,8 +12,10 @@ import { SIGNING_STEPS } from '../../domain/record/signing-order.ts';
 import { completeSigningItems, getSigningBatch, listSigningBatches } from '../../services/signing/complete-batch.ts';
 import { prepareSigningBatch } from '../../services/signing/prepare-batch.ts';
 import { currentRecordXml, listRecordSignatures, myToSign, returnRecord, sealedRecordPdf } from '../../services/signing/record-signing.ts';
+import { signBatchRemotely } from '../../services/signing/remote-signing.ts';
 import { signBatchWithServerKey } from '../../services/signing/server-key.ts';
 import { signingEnvFor, type SigningEnv } from '../../services/signing/signing-env.ts';
+import { noteStaffCopy } from '../../services/access/staff-copies.ts';
 import { currentActor, requireAuth, requireSchool } from '../authorize.ts';
 import { langOf } from '../errors.ts';
 
@@ -52,18 +54,47 @@ export function signingRoutes(app: FastifyInstance, opts: { database: Database; 
     { config: { access, rateLimit: { max: 10, timeWindow: 60_000 } }, schema: { tags, summary: 'Sign every waiting item with the server-held key (demo keys, school seal); the account password is the PIN', params: z.object({ batchId: uuid }), body: z.object({ password: z.string().min(1).max(200) }) } },
     async (req) => signBatchWithServerKey({ db, actor: requireAuth(req).actor, who: currentActor(req), schoolId: requireSchool(req), batchId: req.params.batchId, password: req.body.password, env: await signingEnv(), lang: langOf(req) }),
   );
+  r.post(
+    '/api/signing/batches/:batchId/sign-remote',
+    {
+      config: { access, rateLimit: { max: 10, timeWindow: 60_000 } },
+      schema: {
+        tags,
+        summary: "Sign every waiting item through the person's remote (CSC) credential: sign in to the provider, then one approval on the phone (or a PIN/OTP) for the whole batch; answers when signed, declined or timed out",
+        params: z.object({ batchId: uuid }),
+        body: z
+          .strictObject({
+            username: z.string().min(1).max(200).optional(),
+            password: z.string().min(1).max(200).optional(),
+            accessToken: z.string().min(1).max(4000).optional(),
+            pin: z.string().min(1).max(64).optional(),
+            otp: z.string().min(1).max(64).optional(),
+          })
+          .refine((b) => (b.username !== undefined && b.password !== undefined) !== (b.accessToken !== undefined), { message: 'give the provider user name and password, or an access token (not both)' }),
+      },
+    },
+    async (req) => {
+      const b = req.body;
+      const login = b.accessToken !== undefined ? { accessToken: b.accessToken } : { username: b.username!, password: b.password! };
+      return signBatchRemotely({ db, actor: requireAuth(req).actor, who: currentActor(req), schoolId: requireSchool(req), batchId: req.params.batchId, login, ...(b.pin !== undefined ? { pin: b.pin } : {}), ...(b.otp !== undefined ? { otp: b.otp } : {}), env: await signingEnv(), lang: langOf(req) });
+    },
+  );
   r.get('/api/signing/to-sign', { config: { access }, schema: { tags, summary: "One's signing work: per class and step, records ready now and waiting" } }, async (req) => ({
     rows: await myToSign({ db, actor: requireAuth(req).actor, schoolId: requireSchool(req) }),
   }));
   r.get('/api/signing/versions/:versionId/signatures', { config: { access: 'classes.read' }, schema: { tags, summary: "A record version's signatures in order, and whether its sealed PDF exists", params: z.object({ versionId: uuid }) } }, async (req) =>
     listRecordSignatures({ db, actor: requireAuth(req).actor, schoolId: requireSchool(req), versionId: req.params.versionId }),
   );
-  r.get('/api/signing/versions/:versionId/signed.xml', { config: { access: 'classes.read' }, schema: { tags, summary: 'The record XML after its last signature', params: z.object({ versionId: uuid }) } }, async (req, reply) => {
+  // A sealed (or superseded) version's copy is an issued copy: it needs ?reason= and is logged (services/access).
+  const copyReason = z.object({ reason: z.string().max(500).optional() });
+  r.get('/api/signing/versions/:versionId/signed.xml', { config: { access: 'classes.read' }, schema: { tags, summary: 'The record XML after its last signature (sealed: ?reason= required, logged as an issued copy)', params: z.object({ versionId: uuid }), querystring: copyReason } }, async (req, reply) => {
     const v = await currentRecordXml({ db, actor: requireAuth(req).actor, schoolId: requireSchool(req), versionId: req.params.versionId });
+    await noteStaffCopy({ db, actor: requireAuth(req).actor, who: currentActor(req), schoolId: requireSchool(req), versionId: req.params.versionId, channel: 'download_xml', reason: req.query.reason });
     return reply.type('application/xml; charset=utf-8').header('content-disposition', `attachment; filename="hocba-v${v.version}-signed.xml"`).send(v.xml);
   });
-  r.get('/api/signing/versions/:versionId/sealed.pdf', { config: { access: 'classes.read' }, schema: { tags, summary: 'The sealed PDF/A-3 (PAdES B-LT) of a record version', params: z.object({ versionId: uuid }) } }, async (req, reply) => {
+  r.get('/api/signing/versions/:versionId/sealed.pdf', { config: { access: 'classes.read' }, schema: { tags, summary: 'The sealed PDF/A-3 (PAdES B-LT) of a record version (?reason= required, logged as an issued copy)', params: z.object({ versionId: uuid }), querystring: copyReason } }, async (req, reply) => {
     const p = await sealedRecordPdf({ db, actor: requireAuth(req).actor, schoolId: requireSchool(req), versionId: req.params.versionId });
+    await noteStaffCopy({ db, actor: requireAuth(req).actor, who: currentActor(req), schoolId: requireSchool(req), versionId: req.params.versionId, channel: 'download_pdf', reason: req.query.reason });
     return reply.type('application/pdf').header('content-disposition', `attachment; filename="hocba-v${p.version}-sealed.pdf"`).header('x-content-sha256', p.sha256).send(p.pdf);
   });
   r.post('/api/signing/versions/:versionId/return', { config: { access }, schema: { tags, summary: 'Return a record to the teachers with a reason (later signer or principal)', params: z.object({ versionId: uuid }), body: z.object({ reason: z.string().min(5).max(1000) }) } }, async (req) =>

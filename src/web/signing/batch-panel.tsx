@@ -1,7 +1,8 @@
 /**
  * One signing session: the batches just prepared (or resumed), their refused records with
  * the server's reasons, the signing method (server-held key with the account password as
- * PIN, the local agent, or — disabled until the server has it — a remote CSC provider),
+ * PIN, the local agent, or the person's remote CSC credential: sign in to the provider, then
+ * one approval on the phone for the whole batch),
  * a progress bar, per-record results, "retry failed" and "prepare again" when expired.
  */
 import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
@@ -25,6 +26,8 @@ export function BatchPanel({ batchIds, onClose, onPrepared, onChanged }: { batch
   const [batches, setBatches] = useState<BatchView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [serverKey, setServerKey] = useState<boolean | null>(null);
+  const [remoteKey, setRemoteKey] = useState(false);
+  const [provider, setProvider] = useState({ username: '', password: '', pin: '' });
   const [method, setMethod] = useState<Method>('server');
   const [password, setPassword] = useState('');
   const [running, setRunning] = useState(false);
@@ -50,8 +53,10 @@ export function BatchPanel({ batchIds, onClose, onPrepared, onChanged }: { batch
     card.then(
       (c) => {
         const hasKey = c.certificate?.serverKey === 'file';
+        const remote = c.certificate?.serverKey === 'csc';
         setServerKey(hasKey);
-        if (!hasKey) setMethod('agent');
+        setRemoteKey(remote);
+        if (!hasKey) setMethod(remote ? 'csc' : 'agent');
       },
       () => setServerKey(false),
     );
@@ -82,6 +87,11 @@ export function BatchPanel({ batchIds, onClose, onPrepared, onChanged }: { batch
           await signingApi.signWithServerKey(b.batchId, password);
           done += todo.length;
           setProgress({ done, total });
+        } else if (method === 'csc') {
+          // One approval on the phone per batch; the request answers once it is signed, declined or timed out.
+          await signingApi.signRemote(b.batchId, { username: provider.username, password: provider.password, ...(provider.pin ? { pin: provider.pin } : {}) });
+          done += todo.length;
+          setProgress({ done, total });
         } else {
           const base = done;
           await signItemsWithAgent({
@@ -95,6 +105,7 @@ export function BatchPanel({ batchIds, onClose, onPrepared, onChanged }: { batch
         }
       }
       setPassword('');
+      setProvider((p) => ({ ...p, password: '', pin: '' }));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : agentProblem(e));
     } finally {
@@ -166,8 +177,9 @@ export function BatchPanel({ batchIds, onClose, onPrepared, onChanged }: { batch
                 <Radio value="agent" data-testid="method-agent">
                   {t('signing.method.agent')}
                 </Radio>
-                <Radio value="csc" disabled data-testid="method-csc">
-                  {t('signing.method.csc')} <Typography.Text type="secondary">— {t('signing.method.cscDisabled')}</Typography.Text>
+                <Radio value="csc" disabled={!remoteKey} data-testid="method-csc">
+                  {t('signing.method.csc')}
+                  {!remoteKey && <Typography.Text type="secondary"> — {t('signing.method.cscDisabled')}</Typography.Text>}
                 </Radio>
               </Space>
             </Radio.Group>
@@ -188,6 +200,18 @@ export function BatchPanel({ batchIds, onClose, onPrepared, onChanged }: { batch
                   <Button type="primary" disabled={!password || running} loading={running} onClick={run} data-testid="signing-run">
                     {failed.length && failed.length === waiting.length ? t('signing.retryFailed') : t('signing.signNow', { n: waiting.length })}
                   </Button>
+                </Flex>
+              )}
+              {method === 'csc' && remoteKey && (
+                <Flex gap={8} wrap align="center" data-testid="signing-remote">
+                  <Typography.Text type="secondary" style={{ flexBasis: '100%' }}>{t('signing.method.cscHint')}</Typography.Text>
+                  <Input style={{ width: 220 }} placeholder={t('signing.remote.username')} aria-label={t('signing.remote.username')} autoComplete="username" value={provider.username} onChange={(e) => setProvider({ ...provider, username: e.target.value })} data-testid="remote-username" />
+                  <Input.Password style={{ width: 220 }} placeholder={t('signing.remote.password')} aria-label={t('signing.remote.password')} autoComplete="off" value={provider.password} onChange={(e) => setProvider({ ...provider, password: e.target.value })} data-testid="remote-password" />
+                  <Input.Password style={{ width: 160 }} placeholder={t('signing.remote.pin')} aria-label={t('signing.remote.pin')} autoComplete="off" value={provider.pin} onChange={(e) => setProvider({ ...provider, pin: e.target.value })} data-testid="remote-pin" />
+                  <Button type="primary" disabled={!provider.username || !provider.password || running} loading={running} onClick={run} data-testid="signing-run-remote">
+                    {failed.length && failed.length === waiting.length ? t('signing.retryFailed') : t('signing.signNow', { n: waiting.length })}
+                  </Button>
+                  {running && <Alert style={{ flexBasis: '100%' }} type="info" showIcon title={t('signing.remote.waiting', { n: waiting.length })} data-testid="remote-waiting" />}
                 </Flex>
               )}
               {method === 'agent' && (

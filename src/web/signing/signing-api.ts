@@ -75,6 +75,8 @@ export const signingApi = {
     request<CompleteResult>('POST', `/api/signing/batches/${enc(batchId)}/complete`, { values }),
   signWithServerKey: (batchId: string, password: string) =>
     request<CompleteResult>('POST', `/api/signing/batches/${enc(batchId)}/sign-with-server-key`, { password }),
+  signRemote: (batchId: string, body: { username: string; password: string; pin?: string; otp?: string }) =>
+    request<CompleteResult>('POST', `/api/signing/batches/${enc(batchId)}/sign-remote`, body),
   signatures: (versionId: string) => request<RecordSignatures>('GET', `/api/signing/versions/${enc(versionId)}/signatures`),
   signedXmlUrl: (versionId: string) => `/api/signing/versions/${enc(versionId)}/signed.xml`,
   sealedPdfUrl: (versionId: string) => `/api/signing/versions/${enc(versionId)}/sealed.pdf`,
