@@ -4,7 +4,7 @@
  * openssl cms / ts, pdfinfo and pdfdetach.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -18,6 +18,7 @@ import type { PkiIdentity, TestPki } from '../pki/test-pki.ts';
 import { SigningError, type RevocationProvider, type Signer } from '../signer.ts';
 import { softwareSigner } from '../signers/software-signer.ts';
 import { tsaClient } from '../tsa/tsa-client.ts';
+import { pdfsigRunner, type PdfsigSignature } from '../validation/testing.ts';
 import { addDss, readDss } from './dss.ts';
 import { openPdf } from './pdf-document.ts';
 import { formFields, lastPageRef } from './pdf-form.ts';
@@ -38,6 +39,7 @@ let principal: PkiIdentity;
 let seal: PkiIdentity;
 /** The record signed by the principal, then sealed by the school with a timestamp. */
 let twoSigned: Uint8Array;
+let runner: Awaited<ReturnType<typeof pdfsigRunner>>;
 
 const signerOf = (id: PkiIdentity): Signer => softwareSigner({ privateKey: id.privateKey, chain: id.chain, description: id.subject });
 
@@ -51,42 +53,21 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hocba-pades-'));
   await writeFile(join(dir, 'root.pem'), pki.root.certificatePem);
   await writeFile(join(dir, 'issuing.pem'), pki.issuing.certificatePem);
-  await mkdir(join(dir, 'nss'));
-  const init = await runTool('certutil', ['-N', '-d', `sql:${dir}/nss`, '--empty-password']);
-  assert.equal(init.status, 0, init.stderr);
-  const add = await runTool('certutil', ['-A', '-d', `sql:${dir}/nss`, '-n', 'hocba-test-root', '-t', 'CT,C,C', '-i', join(dir, 'root.pem')]);
-  assert.equal(add.status, 0, add.stderr);
+  runner = await pdfsigRunner(pki.root.certificatePem);
   record = new Uint8Array(await renderRecordPdf(longSnapshot()));
   const approved = await signPdf({ pdf: record, signer: signerOf(principal), fieldName: 'Hiệu trưởng', signingTime: SIGNED_AT, reason: 'Phê duyệt học bạ', name: 'Nguyễn Văn Hiệu', location: 'Hà Nội' });
   twoSigned = await signPdf({ pdf: approved, signer: signerOf(seal), fieldName: 'Văn thư – đóng dấu', signingTime: SEALED_AT, reason: 'Đóng dấu của nhà trường', timestamp: tsaClient(`${url}/tsa`) });
 });
-after(() => (dir && !process.env.KEEP ? rm(dir, { recursive: true, force: true }) : undefined));
+after(async () => {
+  await runner?.close();
+  if (dir && !process.env.KEEP) await rm(dir, { recursive: true, force: true });
+});
 
-interface PdfsigSignature {
-  text: string;
-  field: string;
-  commonName: string;
-  valid: boolean;
-  trusted: boolean;
-}
-
-/** Runs pdfsig against the NSS database that trusts the test root, one entry per signature. */
+/** pdfsig (poppler + NSS trusting the test root), one entry per signature; the file is kept under `dir` for KEEP=1 debugging. */
 async function pdfsig(pdf: Uint8Array, name: string): Promise<{ out: string; sigs: PdfsigSignature[] }> {
-  const path = join(dir, name);
-  await writeFile(path, pdf);
-  const r = await runTool('pdfsig', ['-nssdir', `sql:${dir}/nss`, path]);
-  const out = r.stdout + r.stderr;
-  const sigs = out
-    .split(/^Signature #\d+:$/m)
-    .slice(1)
-    .map((text) => ({
-      text,
-      field: /Signature Field Name: (.*)/.exec(text)?.[1] ?? '',
-      commonName: /Signer Certificate Common Name: (.*)/.exec(text)?.[1] ?? '',
-      valid: /Signature Validation: Signature is Valid\./.test(text),
-      trusted: /Certificate Validation: Certificate is Trusted\./.test(text),
-    }));
-  return { out, sigs };
+  await writeFile(join(dir, name), pdf);
+  const r = await runner.check(pdf);
+  return { out: r.output, sigs: r.signatures };
 }
 
 /** Revocation evidence from the test PKI: an OCSP response (request built by OpenSSL) and the issuing CA's CRL. */
