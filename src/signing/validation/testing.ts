@@ -8,7 +8,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { PkiIdentity } from '../pki/test-pki.ts';
+import { listenPkiServices } from '../pki/pki-services.ts';
+import { createTestPki, type PkiIdentity, type TestPki } from '../pki/test-pki.ts';
 import { toPem } from '../pki/der.ts';
 import type { RevocationProvider, TimestampProvider } from '../signer.ts';
 import { softwareSigner } from '../signers/software-signer.ts';
@@ -127,5 +128,17 @@ export async function opensslOcspStatus(certificate: Uint8Array, issuer: Uint8Ar
     return { status: r.status === 0 && m ? m[1]! : null, output: r.output };
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A test PKI whose OCSP responder and CRL server were shut down: its certificates' revocation cannot be checked. */
+export async function unreachablePki(label = 'hocba TEST Mất Mạng'): Promise<TestPki> {
+  const services = await listenPkiServices();
+  try {
+    const pki = await createTestPki({ baseUrl: services.url, label });
+    services.attach(pki);
+    return pki;
+  } finally {
+    await services.close();
   }
 }

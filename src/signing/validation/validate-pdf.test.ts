@@ -20,14 +20,13 @@ import { acroForm, formFields, lastPageRef } from '../pades/pdf-form.ts';
 import { PdfDict, PdfRef, makeStream, type PdfValue } from '../pades/pdf-objects.ts';
 import { ObjectAllocator, writeUpdate, type UpdateObject } from '../pades/pdf-update.ts';
 import { preparePadesSignature, readPdfSignatures, signPdf, signedBytes } from '../pades/index.ts';
-import { listenPkiServices } from '../pki/pki-services.ts';
 import { createTestPki, type PkiIdentity, type TestPki } from '../pki/test-pki.ts';
 import { revocationClient } from '../revocation/revocation-client.ts';
 import { softwareSigner } from '../signers/software-signer.ts';
 import { parseTimestampToken } from '../tsa/timestamp-token.ts';
 import { tsaClient } from '../tsa/tsa-client.ts';
 import { validateDocument, type SignatureCheckName, type ValidateDocumentOptions, type ValidationReport } from './index.ts';
-import { addValidationDataForAll, pdfsigRunner } from './testing.ts';
+import { addValidationDataForAll, pdfsigRunner, unreachablePki } from './testing.ts';
 
 const skip = toolSkip('pdfsig', 'certutil', 'openssl');
 const MINUTE = 60_000;
@@ -242,14 +241,7 @@ describe('validateDocument on the học bạ PDF (PAdES)', { skip }, () => {
   });
 
   test('OCSP responder down and no DSS: indeterminate, never passed (pdfsig: not trusted)', async () => {
-    const services = await listenPkiServices();
-    let down: TestPki;
-    try {
-      down = await createTestPki({ baseUrl: services.url, label: 'hocba TEST Mất Mạng' });
-      services.attach(down);
-    } finally {
-      await services.close();
-    }
+    const down = await unreachablePki();
     const who = await down.issue({ commonName: 'Hoàng Thị Ngoại Tuyến' });
     const signed = await sign(record, who, 'Hiệu trưởng');
     const r = await validateDocument(signed, { trustAnchors: [down.root.certificate], revocation: revocationClient({ timeoutMs: 5000, cacheTtlMs: 0 }) });
