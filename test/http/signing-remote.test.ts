@@ -9,6 +9,9 @@
  * signed XML passes xmlsec1.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.ts';
@@ -21,6 +24,7 @@ import { completeAndFreezeClass } from '../../src/services/records/test-fixtures
 import { prepareSigningBatch } from '../../src/services/signing/prepare-batch.ts';
 import { currentRecordXml } from '../../src/services/signing/record-signing.ts';
 import { signBatchRemotely, type RemoteSigningOptions } from '../../src/services/signing/remote-signing.ts';
+import { signBatchWithServerKey } from '../../src/services/signing/server-key.ts';
 import type { SigningEnv } from '../../src/services/signing/signing-env.ts';
 import { startCscTestService, type CscTestService } from '../../src/signing/csc/csc-test-service.ts';
 import { revocationClient } from '../../src/signing/revocation/revocation-client.ts';
@@ -28,7 +32,7 @@ import { tsaClient } from '../../src/signing/tsa/tsa-client.ts';
 import { xmlsec1Verifier } from '../../src/signing/xades/testing.ts';
 import { DomainError } from '../../src/domain/errors.ts';
 import { BACKENDS, freshDatabase } from '../helpers/db.ts';
-import { makeSchool, type TestSchool } from '../helpers/factories.ts';
+import { makeSchool, TEST_PASSWORD, type TestSchool } from '../helpers/factories.ts';
 import { sharedTestPki, toolSkip } from '../helpers/test-pki.ts';
 import { sessionFor, startTestApp, type TestApp } from '../helpers/app.ts';
 
@@ -128,15 +132,18 @@ for (const kind of BACKENDS) {
       assert.deepEqual([...new Set(again.refused.map((r) => r.code))], ['signing.already_signed']);
     });
 
-    test('a certificate whose key is not remote is refused, nothing stored', async () => {
+    test('a certificate whose key is not remote is refused, nothing stored; the server key signs in limited requests', async () => {
       // The department head signs the other subjects with a server-held (file) key.
       const { db } = database;
       const shared = await sharedTestPki();
       const name = 'Trần Thị Văn';
       const id = await shared.signer(name);
+      const dir = await mkdtemp(join(tmpdir(), 'hocba-remote-'));
+      const keyPath = join(dir, 'dh.key.pem');
+      await writeFile(keyPath, id.privateKeyPem, { mode: 0o600 });
       const dhWho = { userId: school.users.department_head.id, label: 'department_head' };
       const registrar: ActorScope = { ...(await actor()), roles: new Set(['system_admin']) };
-      await registerCertificate({ db, actor: registrar, who: dhWho, schoolId: school.schoolId, userId: dhWho.userId, certificate: id.certificate, chain: id.chain.slice(1), source: 'demo', keyRef: { kind: 'file', path: '/nonexistent/key.pem' }, trust: env.trust });
+      await registerCertificate({ db, actor: registrar, who: dhWho, schoolId: school.schoolId, userId: dhWho.userId, certificate: id.certificate, chain: id.chain.slice(1), source: 'demo', keyRef: { kind: 'file', path: keyPath }, trust: env.trust });
       const dh = await loadActor(db, dhWho.userId, school.schoolId);
       const batch = await prepareSigningBatch({ db, actor: dh, who: dhWho, schoolId: school.schoolId, step: 'subject', target: { classId: school.classId }, env });
       const count = await stored();
@@ -144,6 +151,17 @@ for (const kind of BACKENDS) {
       // Someone else's batch is not found.
       await assert.rejects(remote(batch.batchId), refusedWith('not_found'));
       assert.equal(await stored(), count);
+
+      // The same batch with the server-held key in short requests (as the browser does): at most `max` per call.
+      const first = await signBatchWithServerKey({ db, actor: dh, who: dhWho, schoolId: school.schoolId, batchId: batch.batchId, env, password: TEST_PASSWORD, max: 4 });
+      assert.equal(first.results.length, 4);
+      assert.equal(first.progress.pending, batch.items.length - 4);
+      const rest = await signBatchWithServerKey({ db, actor: dh, who: dhWho, schoolId: school.schoolId, batchId: batch.batchId, env, password: TEST_PASSWORD, max: 1000 });
+      assert.equal(rest.results.length, batch.items.length - 4);
+      assert.equal(rest.progress.pending, 0);
+      assert.equal(rest.progress.signed, batch.items.length);
+      assert.equal(await stored(), count + batch.items.length);
+      await rm(dir, { recursive: true, force: true });
     });
   });
 

@@ -51,8 +51,8 @@ export function signingRoutes(app: FastifyInstance, opts: { database: Database; 
   );
   r.post(
     '/api/signing/batches/:batchId/sign-with-server-key',
-    { config: { access, rateLimit: { max: 10, timeWindow: 60_000 } }, schema: { tags, summary: 'Sign every waiting item with the server-held key (demo keys, school seal); the account password is the PIN', params: z.object({ batchId: uuid }), body: z.object({ password: z.string().min(1).max(200) }) } },
-    async (req) => signBatchWithServerKey({ db, actor: requireAuth(req).actor, who: currentActor(req), schoolId: requireSchool(req), batchId: req.params.batchId, password: req.body.password, env: await signingEnv(), lang: langOf(req) }),
+    { config: { access, rateLimit: { max: 120, timeWindow: 60_000 } }, schema: { tags, summary: 'Sign the waiting items (all, or the first `max`: the browser sends a long batch in short requests) with the server-held key (demo keys, school seal); the account password is the PIN', params: z.object({ batchId: uuid }), body: z.object({ password: z.string().min(1).max(200), max: z.number().int().min(1).max(5000).optional() }) } },
+    async (req) => signBatchWithServerKey({ db, actor: requireAuth(req).actor, who: currentActor(req), schoolId: requireSchool(req), batchId: req.params.batchId, password: req.body.password, ...(req.body.max !== undefined ? { max: req.body.max } : {}), env: await signingEnv(), lang: langOf(req) }),
   );
   r.post(
     '/api/signing/batches/:batchId/sign-remote',

@@ -44,20 +44,21 @@ export interface WaitingBatch {
 /**
  * Signs every pending (and failed, to retry) item of the person's batch with the signer that
  * `signerFor` makes for the batch's certificate, `chunk` digests per signer call, completing
- * each chunk before the next. not_found unless the batch is the actor's; the school seal
+ * each chunk before the next; with `max`, only the first `max` waiting items (the browser
+ * signs a long batch in short requests, each showing progress). not_found unless the batch is the actor's; the school seal
  * only for a clerk; signing.certificate_changed when the active certificate is no longer the
  * one the batch was prepared with. `describe` turns a signer failure into a DomainError.
  */
 export async function signWaitingItems(
   opts: BatchSigningOptions,
   signerFor: (cert: SigningCertificate, batch: WaitingBatch) => Promise<Signer>,
-  settings: { chunk: number; describe?: (e: unknown, cert: SigningCertificate) => DomainError },
+  settings: { chunk: number; describe?: (e: unknown, cert: SigningCertificate) => DomainError; max?: number },
 ): Promise<CompleteResult> {
   const { batch, items, cert } = await inSchool(opts.db, opts.schoolId, async (tx) => {
     const [batch] = await tx.select().from(signingBatches).where(eq(signingBatches.id, opts.batchId));
     if (!batch || batch.createdBy !== opts.actor.userId) throw new DomainError('not_found', { what: 'lượt ký / signing batch' });
     const items = await tx
-      .select({ id: signingBatchItems.id, digest: signingBatchItems.digest, label: signingBatchItems.label })
+      .select({ id: signingBatchItems.id, digest: signingBatchItems.digest, status: signingBatchItems.status })
       .from(signingBatchItems)
       .where(and(eq(signingBatchItems.batchId, batch.id), inArray(signingBatchItems.status, ['pending', 'failed'])))
       .orderBy(signingBatchItems.position);
@@ -66,7 +67,8 @@ export async function signWaitingItems(
   });
   if (batch.step === 'seal' && !opts.actor.roles.has('clerk')) throw new DomainError('forbidden');
   if (!cert || cert.id !== batch.certificateId) throw new DomainError('signing.certificate_changed');
-  const todo = items.filter((x) => x.digest);
+  // Pending before failed: a limited request moves the batch forward before retrying failures.
+  const todo = [...items.filter((x) => x.digest && x.status === 'pending'), ...items.filter((x) => x.digest && x.status !== 'pending')].slice(0, settings.max ?? Infinity);
   const out: CompleteResult = { batchId: batch.id, results: [], progress: { total: 0, pending: 0, signed: 0, failed: 0, refused: 0 } };
   if (todo.length === 0) {
     const r = await completeSigningItems({ ...opts, values: [] });
@@ -95,12 +97,12 @@ export async function signWaitingItems(
 
 /**
  * Signs all pending (and failed, to retry) items of the person's batch with the server-held
- * key of the batch's certificate. auth.invalid_credentials on a wrong password;
+ * key of the batch's certificate (at most `max` of them). auth.invalid_credentials on a wrong password;
  * signing.no_server_key when the certificate's key is not on the server; the school seal
  * key only for a clerk.
  */
-export async function signBatchWithServerKey(opts: BatchSigningOptions & { password: string }): Promise<CompleteResult> {
+export async function signBatchWithServerKey(opts: BatchSigningOptions & { password: string; max?: number }): Promise<CompleteResult> {
   const [u] = await opts.db.select({ passwordHash: users.passwordHash, disabledAt: users.disabledAt }).from(users).where(eq(users.id, opts.actor.userId));
   if (!u || u.disabledAt || !(await verifyPassword(u.passwordHash, opts.password))) throw new DomainError('auth.invalid_credentials');
-  return signWaitingItems(opts, (cert) => serverSigner(cert, opts.env), { chunk: CHUNK });
+  return signWaitingItems(opts, (cert) => serverSigner(cert, opts.env), { chunk: CHUNK, ...(opts.max !== undefined ? { max: opts.max } : {}) });
 }

@@ -17,6 +17,10 @@ import { signingApi, type BatchItemView, type BatchView, type SigningStep } from
 
 type Method = 'server' | 'agent' | 'csc';
 
+/** Items per server-key request: sealing renders and validates a PDF per record. */
+const SEAL_PER_REQUEST = 20;
+const SIGN_PER_REQUEST = 200;
+
 const STATUS_COLOR: Record<string, string> = { pending: 'default', signed: 'green', failed: 'red', refused: 'orange' };
 
 export function BatchPanel({ batchIds, onClose, onPrepared, onChanged }: { batchIds: string[]; onClose: () => void; onPrepared: (ids: string[]) => void; onChanged?: () => void }) {
@@ -84,9 +88,16 @@ export function BatchPanel({ batchIds, onClose, onPrepared, onChanged }: { batch
         const todo = b.items.filter((i) => i.status === 'pending' || i.status === 'failed');
         if (todo.length === 0) continue;
         if (method === 'server') {
-          await signingApi.signWithServerKey(b.batchId, password);
-          done += todo.length;
-          setProgress({ done, total });
+          // Short requests (a sealed record takes a moment each): real progress, and no request
+          // long enough for a proxy to cut; a closed page leaves the rest waiting, resumable.
+          const per = b.step === 'seal' ? SEAL_PER_REQUEST : SIGN_PER_REQUEST;
+          // The server takes pending items before failed ones, so this ends once none is pending.
+          for (;;) {
+            const r = await signingApi.signWithServerKey(b.batchId, password, per);
+            done += r.results.length;
+            setProgress({ done: Math.min(done, total), total });
+            if (r.results.length === 0 || r.progress.pending === 0) break;
+          }
         } else if (method === 'csc') {
           // One approval on the phone per batch; the request answers once it is signed, declined or timed out.
           await signingApi.signRemote(b.batchId, { username: provider.username, password: provider.password, ...(provider.pin ? { pin: provider.pin } : {}) });

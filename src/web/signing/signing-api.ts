@@ -73,8 +73,8 @@ export const signingApi = {
   batch: (batchId: string) => request<BatchView>('GET', `/api/signing/batches/${enc(batchId)}`),
   complete: (batchId: string, values: { itemId: string; signatureValue: string }[]) =>
     request<CompleteResult>('POST', `/api/signing/batches/${enc(batchId)}/complete`, { values }),
-  signWithServerKey: (batchId: string, password: string) =>
-    request<CompleteResult>('POST', `/api/signing/batches/${enc(batchId)}/sign-with-server-key`, { password }),
+  signWithServerKey: (batchId: string, password: string, max?: number) =>
+    request<CompleteResult>('POST', `/api/signing/batches/${enc(batchId)}/sign-with-server-key`, { password, ...(max ? { max } : {}) }),
   signRemote: (batchId: string, body: { username: string; password: string; pin?: string; otp?: string }) =>
     request<CompleteResult>('POST', `/api/signing/batches/${enc(batchId)}/sign-remote`, body),
   signatures: (versionId: string) => request<RecordSignatures>('GET', `/api/signing/versions/${enc(versionId)}/signatures`),
