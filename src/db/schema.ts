@@ -884,4 +884,479 @@ export const SCHOOL_OWNED_TABLES = [
   'signing_batches',
   'signing_batch_items',
   'record_pdfs',
+  'record_returns',
+  'record_corrections',
+  'share_links',
+  'issued_copies',
+  'transfers_out',
+  'transfers_in',
+  'external_records',
+  'record_revocations',
+  'sync_settings',
+  'sync_runs',
+  'sync_items',
+  'plan_stages',
+  'plan_settings',
+  'plan_progress_snapshots',
+  'plan_daily_runs',
+  'notifications',
 ] as const;
+
+// ── transfer ──
+/**
+ * A transfer package a school exported for a student leaving for another school (chuyển
+ * trường, sending side): the ZIP (sealed records + signed manifest, docs/transfer.md), kept
+ * whole because packages are small (a few sealed PDFs) and must be re-downloadable until the
+ * receiving school acknowledges; then the receiving school's signed acknowledgment.
+ */
+export const transfersOut = pgTable(
+  'transfers_out',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    studentId: uuid('student_id').notNull().references(() => students.id),
+    destination: text('destination').notNull(),
+    reason: text('reason').notNull(),
+    fileName: text('file_name').notNull(),
+    package: customBytea('package').notNull(),
+    /** sha256 (hex) of the whole ZIP: what the acknowledgment names. */
+    sha256: text('sha256').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    recordCount: integer('record_count').notNull(),
+    /** exported → acknowledged */
+    status: text('status').notNull().default('exported'),
+    createdBy: uuid('created_by').notNull().references(() => users.id),
+    createdByLabel: text('created_by_label').notNull(),
+    createdAt: createdAt(),
+    ackXml: text('ack_xml'),
+    /** The acknowledgment's verification report (signing/validation ValidationReport). */
+    ackReport: jsonb('ack_report'),
+    ackReceivingSchool: text('ack_receiving_school'),
+    acknowledgedAt: at('acknowledged_at'),
+  },
+  (t) => [
+    index('transfers_out_school').on(t.schoolId, t.createdAt),
+    uniqueIndex('transfers_out_sha256').on(t.schoolId, t.sha256),
+    check('transfers_out_status', sql`${t.status} in ('exported', 'acknowledged')`),
+  ],
+);
+
+/**
+ * A transfer package imported by the receiving school (chuyển đến): the package as received,
+ * its manifest verification report and the signed acknowledgment produced in return.
+ * Written once, in the transaction that attaches the records and enrols the student.
+ */
+export const transfersIn = pgTable(
+  'transfers_in',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    studentId: uuid('student_id').notNull().references(() => students.id),
+    /** The sending school's package id (manifest PackageId). */
+    packageId: text('package_id').notNull(),
+    packageSha256: text('package_sha256').notNull(),
+    package: customBytea('package').notNull(),
+    sendingSchoolCode: text('sending_school_code').notNull(),
+    sendingSchoolName: text('sending_school_name').notNull(),
+    manifestXml: text('manifest_xml').notNull(),
+    manifestReport: jsonb('manifest_report').notNull(),
+    ackXml: text('ack_xml').notNull(),
+    /** matched (existing student by personal id) | created */
+    studentMatch: text('student_match').notNull(),
+    importedBy: uuid('imported_by').notNull().references(() => users.id),
+    importedByLabel: text('imported_by_label').notNull(),
+    importedAt: at('imported_at').notNull(),
+  },
+  (t) => [index('transfers_in_student').on(t.studentId), uniqueIndex('transfers_in_sha256').on(t.schoolId, t.packageSha256)],
+);
+
+/**
+ * A sealed record from another school, attached read-only to a student's history by a
+ * transfer import: the PDF and signed XML exactly as received, what they say (snapshot read
+ * back from the XML), and the verification reports made at import. Never changed or removed.
+ */
+export const externalRecords = pgTable(
+  'external_records',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    transferId: uuid('transfer_id').notNull().references(() => transfersIn.id),
+    studentId: uuid('student_id').notNull().references(() => students.id),
+    schoolYear: text('school_year').notNull(),
+    version: integer('version').notNull(),
+    sourceSchoolCode: text('source_school_code').notNull(),
+    sourceSchoolName: text('source_school_name').notNull(),
+    pdf: customBytea('pdf').notNull(),
+    pdfSha256: text('pdf_sha256').notNull(),
+    xml: text('xml').notNull(),
+    xmlSha256: text('xml_sha256').notNull(),
+    snapshot: jsonb('snapshot').notNull(),
+    /** { pdf: ValidationReport, xml: ValidationReport } as verified at import. */
+    report: jsonb('report').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('external_records_student').on(t.studentId), uniqueIndex('external_records_unique').on(t.transferId, t.schoolYear, t.version)],
+);
+
+// ── access ──
+
+/**
+ * A link to one sealed record version that anyone holding it may open without signing in,
+ * until it expires or is revoked (issue 9 point 4). Only the sha256 of the token is kept, so
+ * a leaked table hands out no live links. Revoked, never deleted: the issued-copy log names it.
+ */
+export const shareLinks = pgTable(
+  'share_links',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    versionId: uuid('version_id').notNull().references(() => recordVersions.id),
+    studentId: uuid('student_id').notNull().references(() => students.id),
+    /** sha256 (hex) of the random token in the URL. */
+    tokenHash: text('token_hash').notNull(),
+    purpose: text('purpose'),
+    createdBy: uuid('created_by').notNull().references(() => users.id),
+    createdByLabel: text('created_by_label').notNull(),
+    /** The role the creator acted in: student | parent | a staff role. */
+    createdByRole: text('created_by_role').notNull(),
+    createdAt: createdAt(),
+    expiresAt: at('expires_at').notNull(),
+    revokedAt: at('revoked_at'),
+    revokedBy: uuid('revoked_by').references(() => users.id),
+  },
+  (t) => [uniqueIndex('share_links_token').on(t.tokenHash), index('share_links_student').on(t.schoolId, t.studentId)],
+);
+
+/**
+ * Every copy or extract of a record version issued (cấp bản sao): downloads by the student,
+ * parent or staff, share links created and opened, prints by staff — who, as what, when,
+ * which version, through which channel and why. Append-only.
+ */
+export const issuedCopies = pgTable(
+  'issued_copies',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    versionId: uuid('version_id').notNull().references(() => recordVersions.id),
+    studentId: uuid('student_id').notNull().references(() => students.id),
+    /** download_pdf | download_xml | share_link_created | share_link_opened | print */
+    channel: text('channel').notNull(),
+    /** Null when someone holding a share link opened it (no account). */
+    actorUserId: uuid('actor_user_id').references(() => users.id),
+    actorLabel: text('actor_label').notNull(),
+    /** student | parent | a staff role | share_link */
+    actorRole: text('actor_role').notNull(),
+    purpose: text('purpose'),
+    shareLinkId: uuid('share_link_id').references(() => shareLinks.id),
+    at: at('at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('issued_copies_school_at').on(t.schoolId, t.at),
+    index('issued_copies_version').on(t.versionId),
+    check('issued_copies_channel', sql`${t.channel} in ('download_pdf', 'download_xml', 'share_link_created', 'share_link_opened', 'print')`),
+  ],
+);
+
+// ── corrections ──
+
+/**
+ * Why a signer returned a record version (issue 7 point 6): the reason, who and when, shown
+ * to the teachers concerned. A version is returned at most once ('returned' is final for
+ * that version); append-only.
+ */
+export const recordReturns = pgTable(
+  'record_returns',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    versionId: uuid('version_id').notNull().references(() => recordVersions.id),
+    /** The state the version was in when it was returned. */
+    fromState: text('from_state').notNull(),
+    reason: text('reason').notNull(),
+    returnedBy: uuid('returned_by').notNull().references(() => users.id),
+    returnedByLabel: text('returned_by_label').notNull(),
+    returnedAt: at('returned_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('record_returns_version').on(t.versionId)],
+);
+
+/**
+ * A change request on a returned or sealed record version (issue 8 point 5): raised by the
+ * homeroom teacher (or a subject teacher for their rows), decided by the principal. On
+ * approval the locked sheets of the named subjects reopen; the homeroom teacher's next
+ * freeze makes version N+1 (supersedes_id = this version), recorded in new_version_id.
+ * pending → approved | rejected; approved → refrozen.
+ */
+export const recordCorrections = pgTable(
+  'record_corrections',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    versionId: uuid('version_id').notNull().references(() => recordVersions.id),
+    studentId: uuid('student_id').notNull().references(() => students.id),
+    /** subject_rows | year_summary | identity */
+    scope: text('scope').notNull(),
+    /** Subject codes whose rows change (scope subject_rows). */
+    subjects: jsonb('subjects').notNull().$type<string[]>().default([]),
+    reason: text('reason').notNull(),
+    status: text('status').notNull().default('pending'),
+    requestedBy: uuid('requested_by').notNull().references(() => users.id),
+    requestedByLabel: text('requested_by_label').notNull(),
+    requestedAt: at('requested_at').notNull().defaultNow(),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedByLabel: text('decided_by_label'),
+    decidedAt: at('decided_at'),
+    decisionNote: text('decision_note'),
+    /** Submitted grade sheets the approval reopened: each must be submitted again before the re-freeze. */
+    reopenedSheetIds: jsonb('reopened_sheet_ids').notNull().$type<string[]>().default([]),
+    newVersionId: uuid('new_version_id').references(() => recordVersions.id),
+  },
+  (t) => [
+    uniqueIndex('record_corrections_open').on(t.versionId).where(sql`status in ('pending', 'approved')`),
+    index('record_corrections_status').on(t.schoolId, t.status),
+    check('record_corrections_scope', sql`${t.scope} in ('subject_rows', 'year_summary', 'identity')`),
+    check('record_corrections_status', sql`${t.status} in ('pending', 'approved', 'rejected', 'refrozen')`),
+  ],
+);
+
+// ── verification ──
+/**
+ * A sealed record version revoked by the principal (thu hồi học bạ), with the reason: shown in
+ * the school's signed status list and in every verification report. Append-only (one row per
+ * version, never updated or deleted).
+ */
+export const recordRevocations = pgTable(
+  'record_revocations',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    versionId: uuid('version_id').notNull().references(() => recordVersions.id),
+    reason: text('reason').notNull(),
+    revokedAt: at('revoked_at').notNull(),
+    revokedBy: uuid('revoked_by').notNull().references(() => users.id),
+    /** "Full Name (username)" as the audit log names the person. */
+    revokedByLabel: text('revoked_by_label').notNull(),
+  },
+  (t) => [uniqueIndex('record_revocations_version').on(t.versionId)],
+);
+
+// ── sync ──
+
+/**
+ * Where a school sends its records (docs/sync.md): the national HBS database ('hbs') and the
+ * VNeID sharing endpoint ('vneid'). The client secret is kept here so a province can host many
+ * schools with their own credentials; it is never logged nor returned to the browser.
+ */
+export const syncSettings = pgTable(
+  'sync_settings',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    /** hbs | vneid */
+    target: text('target').notNull(),
+    baseUrl: text('base_url').notNull(),
+    clientId: text('client_id').notNull().default(''),
+    clientSecret: text('client_secret').notNull().default(''),
+    enabled: boolean('enabled').notNull().default(true),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('sync_settings_target').on(t.schoolId, t.target), check('sync_settings_target_check', sql`${t.target} in ('hbs', 'vneid')`)],
+);
+
+/**
+ * One sync run of a school to a target, done by the 'sync.run' job: progress, outcome counts,
+ * and why it failed. At most one queued or running run per school (unique index): a second
+ * request gets the running one back.
+ */
+export const syncRuns = pgTable(
+  'sync_runs',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    target: text('target').notNull(),
+    /** manual | resubmit | retry | cli */
+    trigger: text('trigger').notNull(),
+    requestedBy: text('requested_by').notNull(),
+    /** queued → running → done | failed */
+    status: text('status').notNull().default('queued'),
+    total: integer('total').notNull().default(0),
+    done: integer('done').notNull().default(0),
+    accepted: integer('accepted').notNull().default(0),
+    rejected: integer('rejected').notNull().default(0),
+    pending: integer('pending').notNull().default(0),
+    invalid: integer('invalid').notNull().default(0),
+    /** Submissions (HTTP batches) made, and retries after timeouts / 5xx. */
+    batches: integer('batches').notNull().default(0),
+    retries: integer('retries').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+    jobId: text('job_id'),
+    createdAt: createdAt(),
+    startedAt: at('started_at'),
+    heartbeatAt: at('heartbeat_at'),
+    finishedAt: at('finished_at'),
+  },
+  (t) => [
+    index('sync_runs_school').on(t.schoolId, t.createdAt),
+    uniqueIndex('sync_runs_one_active').on(t.schoolId).where(sql`status in ('queued', 'running')`),
+    check('sync_runs_status', sql`${t.status} in ('queued', 'running', 'done', 'failed')`),
+    check('sync_runs_target', sql`${t.target} in ('hbs', 'vneid')`),
+  ],
+);
+
+/**
+ * The sync state of one record version at one target (docs/sync.md "Exactly once"): the
+ * idempotency key, 'sending' written before the call and resolved after it (or by a status
+ * query on resume), and the server's answer (code and message of a rejection).
+ */
+export const syncItems = pgTable(
+  'sync_items',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    target: text('target').notNull(),
+    versionId: uuid('version_id').notNull().references(() => recordVersions.id),
+    /** hocba:<school code>:<version id>: the same for every attempt. */
+    idempotencyKey: text('idempotency_key').notNull(),
+    /** queued | sending | pending | accepted | rejected | invalid */
+    status: text('status').notNull().default('queued'),
+    /** The server answered 'duplicate' (counted as accepted). */
+    duplicate: boolean('duplicate').notNull().default(false),
+    code: text('code'),
+    message: text('message'),
+    receiptId: text('receipt_id'),
+    /** The submission (Idempotency-Key of the HTTP batch) the item was last sent in. */
+    batchKey: text('batch_key'),
+    runId: uuid('run_id').references(() => syncRuns.id),
+    attempts: integer('attempts').notNull().default(0),
+    xmlSha256: text('xml_sha256'),
+    pdfSha256: text('pdf_sha256'),
+    sentAt: at('sent_at'),
+    resolvedAt: at('resolved_at'),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('sync_items_version').on(t.target, t.versionId),
+    uniqueIndex('sync_items_key').on(t.target, t.idempotencyKey),
+    index('sync_items_school').on(t.schoolId, t.target, t.status),
+    check('sync_items_status', sql`${t.status} in ('queued', 'sending', 'pending', 'accepted', 'rejected', 'invalid')`),
+  ],
+);
+
+// ── plan ──
+/**
+ * The school-year plan (kế hoạch): one dated row per stage, for every grade (grade null) or
+ * for one grade that differs (grade 12 signs earlier). Copied from the default template
+ * (domain/plan/plan-template.ts) the first time a school year's plan is read; the principal
+ * edits it. Its marks deadlines also set school_years.semesterN_lock_at.
+ */
+export const planStages = pgTable(
+  'plan_stages',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    schoolYearId: uuid('school_year_id').notNull().references(() => schoolYears.id),
+    stage: text('stage').notNull(),
+    grade: smallint('grade'),
+    startsOn: date('starts_on', { mode: 'string' }).notNull(),
+    dueOn: date('due_on', { mode: 'string' }).notNull(),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    unique('plan_stages_unique').on(t.schoolYearId, t.stage, t.grade).nullsNotDistinct(),
+    check('plan_stages_grade', sql`${t.grade} is null or ${t.grade} between 10 and 12`),
+  ],
+);
+
+/**
+ * A school's reminder settings: days before a deadline, days overdue before the principal
+ * is told, and its own SMTP server (else the SMTP_* environment). The password is write-only
+ * through the API (never returned, never logged).
+ */
+export const planSettings = pgTable('plan_settings', {
+  schoolId: uuid('school_id').primaryKey().references(() => schools.id),
+  remindDaysBefore: smallint('remind_days_before').notNull().default(3),
+  escalateAfterDays: smallint('escalate_after_days').notNull().default(2),
+  smtpHost: text('smtp_host'),
+  smtpPort: integer('smtp_port'),
+  smtpSecure: boolean('smtp_secure').notNull().default(false),
+  smtpUser: text('smtp_user'),
+  smtpPassword: text('smtp_password'),
+  smtpFrom: text('smtp_from'),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+});
+
+/** Progress per stage and grade, once a day (the daily job), for the chart against the plan. */
+export const planProgressSnapshots = pgTable(
+  'plan_progress_snapshots',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    schoolYearId: uuid('school_year_id').notNull().references(() => schoolYears.id),
+    day: date('day', { mode: 'string' }).notNull(),
+    stage: text('stage').notNull(),
+    grade: smallint('grade').notNull(),
+    done: integer('done').notNull(),
+    total: integer('total').notNull(),
+  },
+  (t) => [uniqueIndex('plan_progress_unique').on(t.schoolYearId, t.day, t.stage, t.grade)],
+);
+
+/** The daily plan job has run for a school on a (Vietnam) day: it is not queued again that day. */
+export const planDailyRuns = pgTable(
+  'plan_daily_runs',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    day: date('day', { mode: 'string' }).notNull(),
+    ranAt: at('ran_at').notNull().defaultNow(),
+    digests: integer('digests').notNull().default(0),
+  },
+  (t) => [uniqueIndex('plan_daily_runs_unique').on(t.schoolId, t.day)],
+);
+
+/**
+ * In-app notifications: the daily digest of a person's pending and overdue work (and, for
+ * the principal, what others have left overdue). At most one digest per person per day —
+ * the unique (user, day) makes the daily job idempotent — and its e-mail copy's outcome.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: id(),
+    schoolId: schoolId(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    day: date('day', { mode: 'string' }).notNull(),
+    title: text('title').notNull(),
+    /** [{ kind, label, count, dueOn, status, link }] */
+    items: jsonb('items').notNull(),
+    /** Overdue work of others (principal): [{ stage, grade, className, who, pending, dueOn, daysOverdue }] */
+    escalations: jsonb('escalations').notNull().default(sql`'[]'::jsonb`),
+    /** none (no address / no SMTP) | pending | sent | failed */
+    emailStatus: text('email_status').notNull().default('none'),
+    emailTo: text('email_to'),
+    emailError: text('email_error'),
+    emailedAt: at('emailed_at'),
+    readAt: at('read_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('notifications_user_day').on(t.userId, t.day), index('notifications_school_user').on(t.schoolId, t.userId, t.day)],
+);
+
+// ── rate limits ──
+/**
+ * Request counters shared by every server instance on one PostgreSQL (a province runs several
+ * behind a load balancer): one row per (route, client) key and window. Deployment-wide, not
+ * school-owned; expired rows are swept by the store now and then.
+ */
+export const rateLimitCounters = pgTable(
+  'rate_limit_counters',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    resetAt: at('reset_at').notNull(),
+  },
+  (t) => [index('rate_limit_counters_reset').on(t.resetAt)],
+);
