@@ -64,6 +64,11 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max });
   // Without a listener an idle client's error (server restart) would crash the process.
   pool.on('error', (err) => console.error('[db] idle PostgreSQL client error:', err.message));
+  // A checked-out client has no pool listener: a connection cut mid-request (failover,
+  // pg_terminate_backend) emitted an unhandled 'error' and crashed the server (found by
+  // test/http/fault-grade-import.test.ts). The failing query already rejects, and pg-pool
+  // drops the dead client when it is released.
+  pool.on('connect', (client) => client.on('error', (err) => console.error('[db] PostgreSQL connection lost:', err.message)));
   const db = drizzlePg(pool, { schema });
   return {
     db,
