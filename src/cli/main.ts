@@ -10,6 +10,8 @@ import { registerUserCommands } from './user.ts';
 import { registerPkiCommands } from './pki.ts';
 import { registerReferenceCommands } from './reference.ts';
 import { registerVerifyCommands } from './verify.ts';
+import { registerBackupCommands } from './backup.ts';
+import { registerSyncCommands } from './sync.ts';
 import { reportError } from './open.ts';
 
 export function buildProgram(): Command {
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerReferenceCommands(program);
   registerPkiCommands(program);
   registerVerifyCommands(program);
+  registerSyncCommands(program);
+  registerBackupCommands(program);
   return program;
 }
 

@@ -1,7 +1,9 @@
 /**
  * `hocba verify`: the exit code says the verdict (0 valid, 1 invalid, 2 undecided), checked
- * on the real command in a child process; --json prints the validator's report; the trust
- * anchors come from --trust, HOCBA_TRUST_ANCHORS or the data directory's test PKI.
+ * on the real command in a child process; --json prints the verification report (the shape of
+ * POST /api/public/verify); the trust anchors come from --trust, HOCBA_TRUST_ANCHORS or the
+ * data directory's test PKI. The status list (--status-from) is tested in
+ * test/http/verification.test.ts against a running server.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -17,7 +19,7 @@ import { signPdf } from '../signing/pades/index.ts';
 import { revocationClient } from '../signing/revocation/revocation-client.ts';
 import { softwareSigner } from '../signing/signers/software-signer.ts';
 import { tsaClient } from '../signing/tsa/tsa-client.ts';
-import type { ValidationReport } from '../signing/validation/index.ts';
+import type { VerificationReportView } from '../server/api-types.ts';
 import { addValidationDataForAll, signXmlInOrder } from '../signing/validation/testing.ts';
 import { buildProgram } from './main.ts';
 
@@ -73,14 +75,15 @@ describe('hocba verify', () => {
     const principal = await shared.signer('Nguyễn Văn Hiệu');
     const seal = await shared.seal('Trường THPT Chu Văn An TEST');
     const at = Date.now() - 10 * 60_000;
-    const record = new Uint8Array(await renderRecordPdf(fullSnapshot()));
+    const xml = await signXmlInOrder(serializeHbsV1(fullSnapshot()), [{ id: 'sig-subject-TOAN', who: principal, role: 'Giáo viên bộ môn', references: ['subject-TOAN'] }], hbsV1.signatureContainer);
+    // The PDF embeds the signed XML, as a sealed record does.
+    const record = new Uint8Array(await renderRecordPdf(fullSnapshot(), { xml }));
     const one = await signPdf({ pdf: record, signer: softwareSigner({ privateKey: principal.privateKey, chain: principal.chain }), fieldName: 'Hiệu trưởng', signingTime: new Date(at), reason: 'Phê duyệt học bạ' });
     const two = await signPdf({ pdf: one, signer: softwareSigner({ privateKey: seal.privateKey, chain: seal.chain }), fieldName: 'Văn thư', signingTime: new Date(at + 60_000), timestamp: tsaClient(`${shared.url}/tsa`) });
     const good = await addValidationDataForAll(two, revocationClient(), [pki.root.certificate]);
     const bad = new Uint8Array(good);
     const k = Buffer.from(bad).indexOf('stream\n') + 100;
     bad[k] = bad[k]! ^ 1;
-    const xml = await signXmlInOrder(serializeHbsV1(fullSnapshot()), [{ id: 'sig-subject-TOAN', who: principal, role: 'Giáo viên bộ môn', references: ['subject-TOAN'] }], hbsV1.signatureContainer);
     await writeFile(file('good.pdf'), good);
     await writeFile(file('bad.pdf'), bad);
     await writeFile(file('record.xml'), xml);
@@ -95,11 +98,12 @@ describe('hocba verify', () => {
 
   test('exit codes 0 / 1 / 2 for valid / invalid / undecided, and --json prints the report', async () => {
     const trust = ['--trust', file('root.pem'), '--offline'];
+    // Online (the test PKI's OCSP responder runs in this process): the embedded XML's signer is checked too.
     const [ok, invalid, undecided, json] = await Promise.all([
-      hocba(file('good.pdf'), ...trust),
+      hocba(file('good.pdf'), '--trust', file('root.pem')),
       hocba(file('bad.pdf'), ...trust),
       hocba(file('record.xml'), ...trust),
-      hocba(file('good.pdf'), ...trust, '--json'),
+      hocba(file('good.pdf'), '--trust', file('root.pem'), '--json'),
     ]);
     assert.equal(ok.status, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /^✓ HỢP LỆ \/ VALID — good\.pdf \(PDF\)$/m);
@@ -115,10 +119,14 @@ describe('hocba verify', () => {
     assert.match(undecided.stdout, /\? thu hồi \/ revocation .*offline validation/);
 
     assert.equal(json.status, 0, json.stderr);
-    const report = JSON.parse(json.stdout) as ValidationReport;
-    assert.equal(report.status, 'passed');
+    const report = JSON.parse(json.stdout) as VerificationReportView;
+    assert.equal(report.verdict, 'valid');
+    assert.equal(report.validation.status, 'passed');
     assert.equal(report.documentType, 'pdf');
-    assert.deepEqual(report.signatures.map((s) => [s.id, s.signer?.commonName, s.status]), [
+    assert.equal(report.embeddedXml?.check.status, 'passed', report.embeddedXml?.check.reason);
+    assert.equal(report.record?.studentName, fullSnapshot().identity.fullName);
+    assert.equal(report.status.state, 'unknown', 'no status list given: checked by trust anchors only');
+    assert.deepEqual(report.validation.signatures.map((s) => [s.id, s.signer?.commonName, s.status]), [
       ['Hiệu trưởng', 'Nguyễn Văn Hiệu', 'passed'],
       ['Văn thư', 'Trường THPT Chu Văn An TEST', 'passed'],
     ]);

@@ -1,8 +1,10 @@
 /**
- * `hocba verify <file>`: checks every signature of a học bạ (HBS XML or PDF) with the same
- * validator as the public verification page, prints one line per check (✓ passed, ✗ failed,
- * ? could not be checked) or the JSON report, and exits 0 (valid), 1 (invalid) or 2 (could
- * not be decided: e.g. OCSP unreachable, no trust anchor, or the file could not be read).
+ * `hocba verify FILE...`: verifies học bạ documents (HBS XML or PDF) with the same service as
+ * the public verification page (verifyRecord): every signature, the XML a PDF embeds, what the
+ * record says, and — with --status-url / --status-from — its current status from the school's
+ * signed status list. Prints one line per check (✓ passed, ✗ failed, ? could not be checked) or,
+ * with --json, the report in the API's shape; exits 0 (valid), 1 (invalid, revoked or
+ * superseded) or 2 (could not be decided: OCSP unreachable, no trust anchor, unreadable file).
  */
 import { X509Certificate } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -14,10 +16,13 @@ import { derOf, pemBlocks } from '../signing/pki/der.ts';
 import { loadTrustAnchors, trustAnchorsFromEnv } from '../signing/pki/trust-anchors.ts';
 import { revocationClient } from '../signing/revocation/revocation-client.ts';
 import { MAX_PDF_BYTES } from '../signing/pades/pdf-document.ts';
-import { validateDocument, type Check, type CheckStatus, type SignatureCheckName, type ValidationReport } from '../signing/validation/index.ts';
+import type { Check, CheckStatus, SignatureCheckName } from '../signing/validation/index.ts';
+import type { VerificationReportView, VerificationSignatureView, VerificationVerdict } from '../server/api-types.ts';
+import { statusListClient } from '../services/verification/status-client.ts';
+import { verifyRecord } from '../services/verification/verify-record.ts';
 import type { GlobalOpts } from './open.ts';
 
-export const EXIT_CODES: Record<CheckStatus, number> = { passed: 0, failed: 1, indeterminate: 2 };
+export const EXIT_CODES: Record<VerificationVerdict, number> = { valid: 0, invalid: 1, revoked: 1, superseded: 1, indeterminate: 2 };
 const MARK: Record<CheckStatus, string> = { passed: '✓', failed: '✗', indeterminate: '?' };
 const VERDICT: Record<CheckStatus, string> = { passed: 'HỢP LỆ / VALID', failed: 'KHÔNG HỢP LỆ / INVALID', indeterminate: 'CHƯA XÁC ĐỊNH ĐƯỢC / INDETERMINATE' };
 const CHECK_LABEL: Record<SignatureCheckName, string> = {
@@ -72,14 +77,27 @@ async function trustSource(program: Command, trust: string | undefined): Promise
   return { anchors: [], intermediates: [], from: 'none' };
 }
 
-const line = (c: Check, label: string) => `  ${MARK[c.status]} ${label.padEnd(36)} ${c.reason}`;
+const line = (c: Check | { status: CheckStatus; reason: string }, label: string) => `  ${MARK[c.status]} ${label.padEnd(36)} ${c.reason}`;
 
-/** The report as lines a person reads (Vietnamese first, English after the slash). */
-export function formatReport(report: ValidationReport, file: string): string[] {
-  const out = [`${MARK[report.status]} ${VERDICT[report.status]} — ${file} (${report.documentType.toUpperCase()})`, 'Tài liệu / document:'];
-  for (const [name, c] of Object.entries(report.documentChecks)) out.push(line(c, name));
-  report.signatures.forEach((s, i) => {
-    out.push('', `Chữ ký / signature ${i + 1}/${report.signatures.length}: ${s.id} — ${MARK[s.status]} ${VERDICT[s.status]}`);
+const VERDICT_LINE: Record<VerificationVerdict, string> = {
+  valid: '✓ HỢP LỆ / VALID',
+  invalid: '✗ KHÔNG HỢP LỆ / INVALID',
+  indeterminate: '? CHƯA XÁC ĐỊNH ĐƯỢC / INDETERMINATE',
+  superseded: '✗ ĐÃ ĐƯỢC THAY THẾ BẰNG PHIÊN BẢN MỚI / SUPERSEDED',
+  revoked: '✗ ĐÃ BỊ THU HỒI / REVOKED',
+};
+const STATE_LABEL: Record<VerificationReportView['status']['state'], string> = {
+  valid: 'còn hiệu lực / valid',
+  superseded: 'đã được thay thế / superseded',
+  revoked: 'đã bị thu hồi / revoked',
+  unknown: 'không rõ (chỉ kiểm tra theo chứng thư gốc) / unknown (checked by trust anchors only)',
+  indeterminate: 'không kiểm tra được / could not be checked',
+};
+
+function signatureLines(sigs: VerificationSignatureView[], title: string): string[] {
+  const out: string[] = [];
+  sigs.forEach((s, i) => {
+    out.push('', `${title} ${i + 1}/${sigs.length}: ${s.id} — ${MARK[s.status]} ${VERDICT[s.status]}`);
     out.push(`  Người ký / signer:      ${s.signer ? `${s.signer.commonName} (${s.signer.subject})` : '(không rõ / unknown)'}`);
     if (s.signer) out.push(`  Cấp bởi / issuer:       ${s.signer.issuer}, serial ${s.signer.serialNumber}`);
     if (s.claimedRole) out.push(`  Vai trò / role:         ${s.claimedRole}`);
@@ -93,38 +111,90 @@ export function formatReport(report: ValidationReport, file: string): string[] {
   return out;
 }
 
+/** The report as lines a person reads (Vietnamese first, English after the slash). */
+export function formatReport(report: VerificationReportView, file: string): string[] {
+  const out = [`${VERDICT_LINE[report.verdict]} — ${file} (${report.documentType.toUpperCase()})`];
+  const r = report.record;
+  if (r) {
+    out.push(`Học bạ / record:          ${r.studentName}${r.birthDate ? ` (${r.birthDate})` : ''}, lớp / class ${r.className}, ${r.school.name} (${r.school.code}), năm học / year ${r.schoolYear}`);
+    out.push(`Mã kiểm tra / code:       ${report.code}`);
+    out.push(`Kết quả / results:        ${r.subjects.map((s) => `${s.name} ${s.wholeYear}`).join(', ')}`);
+  }
+  const st = report.status;
+  out.push(`Tình trạng / status:      ${STATE_LABEL[st.state]} — ${st.reason}`);
+  if (st.statusList) out.push(`Danh sách trạng thái / status list: ${st.statusList.url} (issued ${st.statusList.issuedAt}, next update ${st.statusList.nextUpdate})`);
+  out.push('Tài liệu / document:');
+  for (const [name, c] of Object.entries(report.validation.documentChecks)) out.push(line(c, name));
+  if (report.embeddedXml) out.push(line(report.embeddedXml.check, 'XML đính kèm / embedded XML'));
+  out.push(...signatureLines(report.validation.signatures, report.documentType === 'pdf' ? 'Chữ ký PDF / PDF signature' : 'Chữ ký / signature'));
+  if (report.embeddedXml?.validation) out.push(...signatureLines(report.embeddedXml.validation.signatures, 'Chữ ký trong XML / XML signature'));
+  return out;
+}
+
+const worst = (codes: number[]) => (codes.includes(1) ? 1 : codes.includes(2) ? 2 : 0);
+
 export function registerVerifyCommands(program: Command): void {
   program
-    .command('verify <file>')
-    .description('kiểm tra chữ ký số của học bạ (XML hoặc PDF) / verify the signatures of a record (XML or PDF); exit 0 valid, 1 invalid, 2 undecided')
+    .command('verify <files...>')
+    .description('kiểm tra học bạ (XML hoặc PDF): chữ ký số, nội dung, tình trạng / verify records (XML or PDF): signatures, content, current status; exit 0 valid, 1 invalid/revoked/superseded, 2 undecided')
     .option('--trust <pem file or dir>', 'trusted root certificate(s) (default: HOCBA_TRUST_ANCHORS, else the test PKI of `hocba pki demo`)')
     .option('--offline', 'only the validation data embedded in the document: no OCSP or CRL requests')
-    .option('--json', 'print the report as JSON')
-    .action(async (file: string, o: { trust?: string; offline?: boolean; json?: boolean }) => {
-      let bytes: Uint8Array;
+    .option('--status-url <url>', "the school's signed status list (GET …/api/public/status/<school>): reports superseded / revoked")
+    .option('--status-from <base url>', "the school's hocba address: the status list is <base url>/api/public/status/<school code of the document>")
+    .option('--json', 'print the report as JSON (the shape of POST /api/public/verify; an array for several files)')
+    .addHelpText(
+      'after',
+      `
+Exit codes / mã thoát: 0 valid, 1 invalid (or the record is revoked / superseded), 2 undecided
+(e.g. OCSP unreachable, no trust anchor, status list unreachable, file unreadable).
+Without --status-url / --status-from the current status is "unknown": signatures are checked
+against the trust anchors only. Examples:
+  hocba verify hoc-ba.pdf --trust root.pem
+  hocba verify *.xml --status-from https://hocba.truong.edu.vn --json`,
+    )
+    .action(async (files: string[], o: { trust?: string; offline?: boolean; json?: boolean; statusUrl?: string; statusFrom?: string }) => {
       let trust: TrustSource;
       try {
-        const size = (await stat(file)).size;
-        if (size > MAX_PDF_BYTES) throw new Error(`${file} is ${size} bytes, above the ${MAX_PDF_BYTES}-byte limit`);
-        bytes = new Uint8Array(await readFile(file));
         trust = await trustSource(program, o.trust);
       } catch (err) {
-        // Nothing was checked: undecided, not invalid.
-        console.error(`Lỗi / error: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? `no such file: ${(err as NodeJS.ErrnoException).path}` : (err as Error).message}`);
-        process.exitCode = EXIT_CODES.indeterminate;
+        console.error(`Lỗi / error: ${(err as Error).message}`);
+        process.exitCode = 2;
         return;
       }
-      const report = await validateDocument(bytes, {
-        trustAnchors: trust.anchors,
-        intermediates: trust.intermediates,
-        revocation: o.offline ? 'offline' : revocationClient(),
-      });
-      if (o.json) console.log(JSON.stringify(report, null, 2));
-      else {
+      const revocation = o.offline ? ('offline' as const) : revocationClient();
+      const client = o.statusUrl || o.statusFrom ? statusListClient({ trustAnchors: trust.anchors, intermediates: trust.intermediates, revocation }) : null;
+      const statusBase = o.statusFrom?.replace(/\/+$/, '');
+      const reports: VerificationReportView[] = [];
+      const codes: number[] = [];
+      if (!o.json) {
         if (trust.anchors.length === 0) console.log('Cảnh báo / warning: no trust anchors (use --trust, HOCBA_TRUST_ANCHORS or `hocba pki demo`): no certificate chain can be trusted');
         else console.log(`Tin cậy / trust anchors: ${trust.from}`);
-        for (const l of formatReport(report, basename(file))) console.log(l);
       }
-      process.exitCode = EXIT_CODES[report.status];
+      for (const file of files) {
+        let bytes: Uint8Array;
+        try {
+          const size = (await stat(file)).size;
+          if (size > MAX_PDF_BYTES) throw new Error(`${file} is ${size} bytes, above the ${MAX_PDF_BYTES}-byte limit`);
+          bytes = new Uint8Array(await readFile(file));
+        } catch (err) {
+          // Nothing was checked: undecided, not invalid.
+          console.error(`Lỗi / error: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? `no such file: ${(err as NodeJS.ErrnoException).path}` : (err as Error).message}`);
+          codes.push(2);
+          continue;
+        }
+        const report = await verifyRecord(bytes, {
+          trust: { trustAnchors: trust.anchors, intermediates: trust.intermediates, revocation },
+          fileName: basename(file),
+          ...(client ? { statusList: async (rec) => client(o.statusUrl ?? `${statusBase}/api/public/status/${encodeURIComponent(rec.snapshot.school.code)}`) } : {}),
+        });
+        reports.push(report);
+        codes.push(EXIT_CODES[report.verdict]);
+        if (!o.json) {
+          if (files.length > 1) console.log('');
+          for (const l of formatReport(report, basename(file))) console.log(l);
+        }
+      }
+      if (o.json) console.log(JSON.stringify(files.length === 1 ? (reports[0] ?? null) : reports, null, 2));
+      process.exitCode = worst(codes);
     });
 }

@@ -11,11 +11,20 @@ import PgBoss from 'pg-boss';
 import type { Database } from '../db/client.ts';
 import { bossDb } from './db-executor.ts';
 import { recordExportJob, recordExportHousekeeping } from './record-export-job.ts';
+import { syncHousekeeping, syncJob } from './sync-job.ts';
+import { reminderHousekeeping, reminderJob } from './reminder-job.ts';
+import { backupHousekeeping, backupJob } from './backup-job.ts';
 
 /** Every queue and the payload its jobs carry. */
 export interface JobPayloads {
   /** Build the ZIP of one records export (row in record_exports). */
   'records.export': { exportId: string; schoolId: string };
+  /** Run (or resume) one sync run of a school (row in sync_runs). */
+  'sync.run': { runId: string; schoolId: string };
+  /** The daily plan run of one school: progress snapshot and reminder digests (reminder-job.ts). */
+  'plan.daily': { schoolId: string; day: string };
+  /** The deployment's daily backup (backup-job.ts); `day` (UTC) only names it. */
+  'backup.daily': { day: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -35,12 +44,18 @@ export type JobHandlers = { [N in JobName]: JobHandler<N> };
 export type SendJob = <N extends JobName>(name: N, payload: JobPayloads[N]) => Promise<string>;
 export type Housekeeping = (ctx: JobContext, send: SendJob) => Promise<void>;
 
-const QUEUES: { [N in JobName]: { expireInSeconds: number } } = {
+const QUEUES: { [N in JobName]: { expireInSeconds: number; policy?: 'singleton'; singletonKey?: (p: JobPayloads[N]) => string } } = {
   // A whole school's PDFs take minutes (docs/benchmarks.md); pg-boss allows at most 24 h.
   'records.export': { expireInSeconds: 6 * 3600 },
+  // At most one active sync per school (pg-boss singleton policy, keyed by school).
+  'sync.run': { expireInSeconds: 6 * 3600, policy: 'singleton', singletonKey: (p) => p.schoolId },
+  // The daily reminders of one school: idempotent by (person, day), so a duplicate is harmless.
+  'plan.daily': { expireInSeconds: 3600 },
+  // One backup at a time across every server of the database; the job re-checks it is due.
+  'backup.daily': { expireInSeconds: 6 * 3600, policy: 'singleton', singletonKey: () => 'backup' },
 };
 
-const DEFAULT_HANDLERS: JobHandlers = { 'records.export': recordExportJob };
+const DEFAULT_HANDLERS: JobHandlers = { 'records.export': recordExportJob, 'sync.run': syncJob, 'plan.daily': reminderJob, 'backup.daily': backupJob };
 
 export interface JobRunner {
   /** Starts pg-boss (creating its schema on first use), the workers and housekeeping. Idempotent. */
@@ -64,11 +79,18 @@ export interface JobRunnerOptions {
   log?: (message: string) => void;
 }
 
+const RUNNERS = new WeakMap<Database, JobRunner>();
+
+/** The runner created for this database in this process (routes other than its creator's queue jobs through it). */
+export function jobRunnerFor(database: Database): JobRunner | undefined {
+  return RUNNERS.get(database);
+}
+
 /** A job runner for the database; nothing runs until start() or the first send(). */
 export function createJobRunner(opts: JobRunnerOptions): JobRunner {
   const log = opts.log ?? ((m: string) => console.error(`[jobs] ${m}`));
   const handlers: JobHandlers = { ...DEFAULT_HANDLERS, ...opts.handlers };
-  const housekeeping = opts.housekeeping ?? [recordExportHousekeeping];
+  const housekeeping = opts.housekeeping ?? [recordExportHousekeeping, syncHousekeeping, reminderHousekeeping, backupHousekeeping];
   const abort = new AbortController();
   const ctx: JobContext = { database: opts.database, publicUrl: opts.publicUrl, signal: abort.signal, log };
   const workers = new Map<JobName, string>();
@@ -79,7 +101,8 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
 
   const sendNow: SendJob = async (name, payload) => {
     if (!boss) throw new Error(`job runner: cannot queue ${name}, the runner is not started`);
-    const id = await boss.send(name, payload, { retryLimit: 0, expireInSeconds: QUEUES[name].expireInSeconds });
+    const q = QUEUES[name] as { expireInSeconds: number; singletonKey?: (p: typeof payload) => string };
+    const id = await boss.send(name, payload, { retryLimit: 0, expireInSeconds: q.expireInSeconds, ...(q.singletonKey ? { singletonKey: q.singletonKey(payload) } : {}) });
     if (!id) throw new Error(`job runner: pg-boss did not accept a ${name} job`);
     const worker = workers.get(name);
     if (worker) boss.notifyWorker(worker);
@@ -103,7 +126,8 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
     await b.start();
     boss = b;
     for (const name of Object.keys(QUEUES) as JobName[]) {
-      if (!(await b.getQueue(name))) await b.createQueue(name, { name, retryLimit: 0, expireInSeconds: QUEUES[name].expireInSeconds });
+      const policy = (QUEUES[name] as { policy?: 'singleton' }).policy;
+      if (!(await b.getQueue(name))) await b.createQueue(name, { name, retryLimit: 0, expireInSeconds: QUEUES[name].expireInSeconds, ...(policy ? { policy } : {}) });
       const handler = handlers[name] as JobHandler<JobName>;
       const id = await b.work<JobPayloads[JobName]>(name, { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2 }, async (jobs) => {
         for (const job of jobs) await handler(job.data, ctx);
@@ -115,7 +139,7 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
     timer.unref();
   }
 
-  return {
+  const runner: JobRunner = {
     get started() {
       return boss !== null;
     },
@@ -142,4 +166,6 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
       boss = null;
     },
   };
+  RUNNERS.set(opts.database, runner);
+  return runner;
 }

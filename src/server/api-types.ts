@@ -571,3 +571,448 @@ export interface DelegationView {
   revokedAt: string | null;
   createdAt: string;
 }
+
+// ── verification ──
+/**
+ * The public verification report (docs/verification.md): POST /api/public/verify,
+ * GET /api/public/verify/:code and `hocba verify --json` return this same shape.
+ */
+export type VerificationCheckStatus = 'passed' | 'failed' | 'indeterminate';
+export type VerificationVerdict = 'valid' | 'invalid' | 'indeterminate' | 'superseded' | 'revoked';
+export type RecordCurrentState = 'valid' | 'superseded' | 'revoked' | 'unknown' | 'indeterminate';
+
+export interface VerificationCheckView {
+  status: VerificationCheckStatus;
+  reason: string;
+  code?: string;
+}
+
+export interface VerificationSignatureView {
+  id: string;
+  kind: 'xades' | 'pades';
+  signer: { subject: string; commonName: string; issuer: string; serialNumber: string; fingerprint: string; notBefore: string; notAfter: string } | null;
+  claimedRole: string | null;
+  signingTime: string | null;
+  timestampTime: string | null;
+  covers: string[];
+  chain: string[];
+  revision: number | null;
+  checks: Partial<Record<'format' | 'integrity' | 'signingCertificate' | 'chain' | 'keyUsage' | 'revocation' | 'timestamp' | 'scope', VerificationCheckView>>;
+  status: VerificationCheckStatus;
+}
+
+export interface VerificationValidationView {
+  documentType: 'xml' | 'pdf' | 'unknown';
+  documentChecks: Record<string, VerificationCheckView>;
+  signatures: VerificationSignatureView[];
+  status: VerificationCheckStatus;
+  validatedAt: string;
+}
+
+/** The record's content as the signed XML states it. */
+export interface RecordSummaryView {
+  studentName: string;
+  birthDate: string | null;
+  studentCode: string | null;
+  className: string;
+  grade: number;
+  school: { code: string; name: string; province: string };
+  schoolYear: string;
+  subjects: Array<{ code: string; name: string; semesterI: string; semesterII: string; wholeYear: string }>;
+  conduct: string | null;
+  learning: string | null;
+  promotion: string;
+  frozenAt: string;
+}
+
+export interface RecordStatusView {
+  state: RecordCurrentState;
+  /** Where the status comes from: this deployment's records, a school's signed status list, or nothing. */
+  source: 'local' | 'status_list' | 'none';
+  /** Plain-language explanation (English; the UI words it from `state`). */
+  reason: string;
+  version: number | null;
+  supersededBy: { version: number; code: string; url: string } | null;
+  revocation: { reason: string; revokedAt: string } | null;
+  statusList: { url: string; issuedAt: string; nextUpdate: string; signer: string } | null;
+}
+
+export interface VerificationReportView {
+  verdict: VerificationVerdict;
+  fileName: string | null;
+  documentType: 'xml' | 'pdf' | 'unknown';
+  sha256: string;
+  /** The record's verification code (from its canonical XML), when the document is a readable record. */
+  code: string | null;
+  /** The signatures of the document as given (PDF: the PAdES seal; XML: every XAdES signature). */
+  validation: VerificationValidationView;
+  /** PDF only: the XML embedded in the PDF, its own signatures, and whether it equals the stored signed XML. */
+  embeddedXml: { check: VerificationCheckView; validation: VerificationValidationView | null } | null;
+  record: RecordSummaryView | null;
+  status: RecordStatusView;
+}
+
+/** POST /api/records/versions/:versionId/revoke { reason } (principal). */
+export interface RecordRevocationView {
+  versionId: string;
+  reason: string;
+  revokedAt: string;
+  revokedBy: string;
+}
+
+// ── access (issue 9 point 4): the family's records, share links, the issued-copy log ──
+
+/** One version of a student's record as the family sees it (sealed or superseded only). */
+export interface MyRecordVersionView {
+  versionId: string;
+  version: number;
+  state: 'sealed' | 'superseded';
+  frozenAt: string;
+  /** The newer version that replaced this one, when superseded. */
+  successorVersion: number | null;
+  hasPdf: boolean;
+}
+
+/** GET /api/my/records: per child (one for a student), per school year, the sealed versions. */
+export interface MyRecordsView {
+  children: Array<{
+    studentId: string;
+    fullName: string;
+    className: string | null;
+    years: Array<{ schoolYear: string; versions: MyRecordVersionView[] }>;
+  }>;
+}
+
+/** A share link as its owner sees it (never the token, which is shown once at creation). */
+export interface ShareLinkView {
+  id: string;
+  versionId: string;
+  version: number;
+  purpose: string | null;
+  createdAt: string;
+  createdBy: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  status: 'active' | 'expired' | 'revoked';
+  opens: number;
+  canRevoke: boolean;
+}
+
+/** POST /api/record-versions/:versionId/share-links: the new link, with its URL (shown once). */
+export interface CreatedShareLinkView {
+  link: ShareLinkView;
+  url: string;
+}
+
+/** GET /api/share/:token: what someone holding the link sees (no sign-in). */
+export interface SharedRecordView {
+  schoolName: string;
+  studentName: string;
+  schoolYear: string;
+  version: number;
+  state: string;
+  /** Set when a newer sealed version replaced this one since the link was made. */
+  successorVersion: number | null;
+  purpose: string | null;
+  expiresAt: string;
+  sha256: string;
+}
+
+export type IssuedCopyChannel = 'download_pdf' | 'download_xml' | 'share_link_created' | 'share_link_opened' | 'print';
+
+/** One row of the issued-copy log (GET /api/issued-copies). */
+export interface IssuedCopyRow {
+  id: string;
+  at: string;
+  channel: IssuedCopyChannel;
+  actorLabel: string;
+  actorRole: string;
+  purpose: string | null;
+  shareLinkId: string | null;
+  versionId: string;
+  version: number;
+  state: string;
+  studentId: string;
+  studentName: string;
+  className: string | null;
+  schoolYear: string;
+  /** The version was superseded after the copy was issued: "cần cấp lại". */
+  needsReissue: boolean;
+  successorVersion: number | null;
+}
+
+/** GET /api/classes/:classId/family-accounts: who already has an account. */
+export interface FamilyAccountsView {
+  className: string;
+  students: Array<{
+    studentId: string;
+    fullName: string;
+    studentCode: string | null;
+    accounts: Array<{ kind: 'student' | 'parent'; username: string; mustChangePassword: boolean; disabled: boolean }>;
+  }>;
+}
+
+// ── sync ──
+
+export type SyncTargetName = 'hbs' | 'vneid';
+export type SyncItemStatus = 'queued' | 'sending' | 'pending' | 'accepted' | 'rejected' | 'invalid';
+
+/** A target's settings as the browser sees them: never the secret, only whether one is set. */
+export interface SyncSettingsView {
+  target: SyncTargetName;
+  /** 'school': from the school's settings; 'env': HOCBA_HBS_* / HOCBA_VNEID_* fallback; 'none': not configured (nothing is sent). */
+  source: 'school' | 'env' | 'none';
+  baseUrl: string | null;
+  clientId: string | null;
+  secretSet: boolean;
+  enabled: boolean;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+export interface SyncRunView {
+  id: string;
+  target: SyncTargetName;
+  trigger: string;
+  requestedBy: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  total: number;
+  done: number;
+  accepted: number;
+  rejected: number;
+  pending: number;
+  invalid: number;
+  batches: number;
+  retries: number;
+  attempts: number;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface SyncItemView {
+  id: string;
+  target: SyncTargetName;
+  versionId: string;
+  version: number;
+  versionState: string;
+  studentName: string;
+  studentCode: string | null;
+  className: string | null;
+  schoolYear: string;
+  status: SyncItemStatus;
+  duplicate: boolean;
+  code: string | null;
+  message: string | null;
+  receiptId: string | null;
+  attempts: number;
+  sentAt: string | null;
+  resolvedAt: string | null;
+  /** A newer version of the same record exists (the correction): its version number and sync status. */
+  successor: { version: number; state: string; status: SyncItemStatus | null } | null;
+}
+
+/** Rejections grouped by code, with who must fix them. */
+export interface SyncRejectionGroup {
+  code: string;
+  /** 'homeroom' (GVCN: identity), 'subject_teacher' (GVBM: marks), 'clerk' (seal), 'it' (format). */
+  owner: 'homeroom' | 'subject_teacher' | 'clerk' | 'it';
+  ownerLabel: string;
+  count: number;
+  items: Array<SyncItemView & { fixer: string | null }>;
+}
+
+export interface SyncOverview {
+  settings: SyncSettingsView[];
+  /** The run queued or running now, if any. */
+  active: SyncRunView | null;
+  runs: SyncRunView[];
+  counts: Record<SyncTargetName, Record<SyncItemStatus, number>>;
+  /** Sealed versions not yet accepted by the HBS database (and not rejected). */
+  waiting: number;
+  rejections: SyncRejectionGroup[];
+  canManage: boolean;
+}
+
+export interface JobView {
+  id: string;
+  /** Queue name: sync.run, records.export, backup.run, … */
+  name: string;
+  state: string;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  /** done/total when the job's own table tracks it. */
+  progress: { done: number; total: number } | null;
+  /** A short description (e.g. "HBS · 12/20", "Xuất hồ sơ lớp 10A1"). */
+  label: string;
+  error: string | null;
+  /** The sync run of a 'sync.run' job (retry goes through it). */
+  runId: string | null;
+  retryable: boolean;
+}
+
+// ── transfer (issue 9 point 5, docs/transfer.md) ──
+
+/** A transfer package exported by the sending school. */
+export interface TransferOutView {
+  id: string;
+  studentId: string;
+  studentName: string;
+  destination: string;
+  reason: string;
+  fileName: string;
+  /** SHA-256 (hex) of the ZIP: what the acknowledgment names. */
+  sha256: string;
+  sizeBytes: number;
+  recordCount: number;
+  status: 'exported' | 'acknowledged';
+  createdAt: string;
+  createdBy: string;
+  acknowledgedAt: string | null;
+  /** "name (code)" of the school that acknowledged. */
+  receivingSchool: string | null;
+}
+
+/** What an import did at the receiving school. */
+export interface TransferInResultView {
+  transferId: string;
+  studentId: string;
+  studentName: string;
+  /** matched: an existing student with the same personal id number; created: a new student. */
+  studentMatch: 'matched' | 'created';
+  /** false when the student was already enrolled this year. */
+  enrolled: boolean;
+  className: string;
+  sendingSchool: { code: string; name: string };
+  packageSha256: string;
+  records: Array<{ schoolYear: string; version: number; signatures: number }>;
+  ackFileName: string;
+}
+
+/** A package imported by the receiving school. */
+export interface TransferInView {
+  id: string;
+  studentId: string;
+  studentName: string;
+  sendingSchool: string;
+  packageSha256: string;
+  studentMatch: string;
+  importedAt: string;
+  importedBy: string;
+  recordCount: number;
+}
+
+/** A sealed record from another school attached (read-only) to a student. */
+export interface ExternalRecordView {
+  id: string;
+  schoolYear: string;
+  version: number;
+  sourceSchool: string;
+  className: string;
+  pdfSha256: string;
+  signatures: Array<{ id: string; signer: string | null; role: string | null; time: string | null }>;
+  verifiedAt: string;
+  status: string;
+}
+
+// ── plan ──
+// The plan, "my work", the progress board, reminder settings and notifications: shaped by their services.
+export type { PlanView } from '../services/plan/plan-store.ts';
+export type { MyWork, WorkItem, WorkKind } from '../services/plan/my-work.ts';
+export type { PlanBoard, BoardStageRow, BoardClassCell } from '../services/plan/plan-board.ts';
+export type { PendingItem } from '../services/plan/plan-progress.ts';
+export type { NotificationView } from '../services/notifications/notifications.ts';
+export type { Escalation } from '../services/notifications/digest-mail.ts';
+export type { ReminderSettingsView, ReminderSettingsInput } from '../services/notifications/reminder-settings.ts';
+
+// ── corrections (issue 7.6, 8.5) ──
+
+/** A returned record version: why, by whom, when (GET /api/corrections/returns). */
+export interface RecordReturnView {
+  versionId: string;
+  version: number;
+  studentId: string;
+  studentName: string;
+  className: string;
+  /** The state the version was in when it was returned. */
+  fromState: string;
+  reason: string;
+  returnedBy: string;
+  returnedAt: string;
+  /** The open correction request on this version, if any. */
+  correction: { id: string; status: string } | null;
+}
+
+export type CorrectionScope = 'subject_rows' | 'year_summary' | 'identity';
+
+/** A change request on a returned or sealed record version (GET/POST /api/corrections). */
+export interface CorrectionView {
+  id: string;
+  versionId: string;
+  version: number;
+  studentId: string;
+  studentName: string;
+  className: string;
+  scope: CorrectionScope;
+  subjects: string[];
+  reason: string;
+  status: 'pending' | 'approved' | 'rejected' | 'refrozen';
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  /** Submitted sheets the approval reopened (each must be submitted again before the re-freeze). */
+  reopenedSheets: number;
+  newVersionId: string | null;
+}
+
+/** One version in a record's history (GET /api/corrections/versions/:versionId). */
+export interface VersionHistoryEntry {
+  versionId: string;
+  version: number;
+  state: string;
+  frozenAt: string;
+  supersedesId: string | null;
+  /** The version that replaced this one (its supersedes_id points here), or null. */
+  successorId: string | null;
+  returned: Omit<RecordReturnView, 'correction'> | null;
+}
+
+export interface VersionHistory {
+  versionId: string;
+  versions: VersionHistoryEntry[];
+  corrections: CorrectionView[];
+  /** The subject rows of this version (for choosing what to correct). */
+  subjects: Array<{ code: string; name: string }>;
+}
+
+// ── backup ──
+
+/** GET /api/backup/status: the scheduled backups as the IT officer's panel shows them. */
+export interface BackupStatusView {
+  configured: boolean;
+  /** Why scheduled backups are off (e.g. HOCBA_BACKUP_DIR is not set). */
+  problem: string | null;
+  dir: string | null;
+  keyKind: 'passphrase' | 'key-file' | null;
+  /** The daily run's hour (UTC). */
+  hourUtc: number | null;
+  nextRunAt: string | null;
+  retention: { daily: number; weekly: number } | null;
+  status: {
+    lastRunAt: string | null;
+    lastSuccessAt: string | null;
+    lastFile: string | null;
+    lastBytes: number | null;
+    lastDurationMs: number | null;
+    lastError: string | null;
+    lastErrorAt: string | null;
+    consecutiveFailures: number;
+  } | null;
+  /** Newest first. */
+  backups: Array<{ name: string; at: string; bytes: number }>;
+  totalBytes: number;
+}

@@ -1,7 +1,12 @@
 /** The signed-in app's routes; each page checks the permission it needs. */
 import { Route, Routes } from 'react-router';
 import { AppLayout } from './components/app-layout.tsx';
+import { FamilyAccountsPage } from './access/family-accounts-page.tsx';
+import { IssuedCopiesPage } from './access/issued-copies-page.tsx';
+import { MyRecordsPage } from './access/my-records-page.tsx';
 import { CertificateBoardPage } from './certificates/certificate-board-page.tsx';
+import { PlanBoardPage } from './plan/plan-board-page.tsx';
+import { PlanPage } from './plan/plan-page.tsx';
 import { ErrorResult } from './components/error-result.tsx';
 import { RequirePermission } from './components/require-permission.tsx';
 import { AccountPage } from './pages/account-page.tsx';
@@ -23,6 +28,10 @@ import { SubjectsPage } from './pages/subjects-page.tsx';
 import { RecordsPage } from './records/records-page.tsx';
 import { DelegationsPage } from './signing/delegations-page.tsx';
 import { SigningPage } from './signing/signing-page.tsx';
+import { TransfersPage } from './transfer/transfers-page.tsx';
+import { BackupPage } from './backup/backup-page.tsx';
+import { SyncPage } from './sync/sync-page.tsx';
+import { CorrectionsPage } from './corrections/corrections-page.tsx';
 import { CHANGE_REQUEST_USERS, CROSS_CHECK_USERS, GRADE_SHEET_READERS, HOMEROOM_READERS } from './nav.ts';
 
 export function AppRoutes() {
@@ -67,6 +76,30 @@ export function AppRoutes() {
           element={
             <RequirePermission permission="classes.read_all">
               <RecordsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="backup"
+          element={
+            <RequirePermission permission="backup.read">
+              <BackupPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="sync"
+          element={
+            <RequirePermission permission="sync.read">
+              <SyncPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="transfers"
+          element={
+            <RequirePermission permission={['transfers.import', 'transfers.export']}>
+              <TransfersPage />
             </RequirePermission>
           }
         />
@@ -151,6 +184,22 @@ export function AppRoutes() {
           }
         />
         <Route
+          path="plan"
+          element={
+            <RequirePermission permission="plan.read">
+              <PlanPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="plan/board"
+          element={
+            <RequirePermission permission="plan.board">
+              <PlanBoardPage />
+            </RequirePermission>
+          }
+        />
+        <Route
           path="certificates"
           element={
             <RequirePermission permission="certificates.board">
@@ -167,6 +216,14 @@ export function AppRoutes() {
           }
         />
         <Route
+          path="corrections"
+          element={
+            <RequirePermission permission={['records.correct', 'changes.decide']}>
+              <CorrectionsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
           path="signing"
           element={
             <RequirePermission permission="records.sign">
@@ -179,6 +236,30 @@ export function AppRoutes() {
           element={
             <RequirePermission permission="delegations.read">
               <DelegationsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="my-records"
+          element={
+            <RequirePermission permission="own_record.read">
+              <MyRecordsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="issued-copies"
+          element={
+            <RequirePermission permission="issued_copies.read">
+              <IssuedCopiesPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="family-accounts"
+          element={
+            <RequirePermission permission="access.issue_accounts">
+              <FamilyAccountsPage />
             </RequirePermission>
           }
         />

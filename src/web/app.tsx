@@ -8,6 +8,9 @@ import enUS from 'antd/locale/en_US';
 import viVN from 'antd/locale/vi_VN';
 import { BrowserRouter } from 'react-router';
 import { AppRoutes } from './app-routes.tsx';
+import { SharedRecordPage, shareTokenOf } from './access/shared-record-page.tsx';
+import { VerifyPage } from './verify/verify-page.tsx';
+import { verifyPathCode } from './verify/verify-api.ts';
 import { PageLoader } from './components/page-loader.tsx';
 import { LocaleProvider, useLocale } from './i18n/locale-context.tsx';
 import { LoginPage } from './pages/login-page.tsx';
@@ -18,6 +21,12 @@ import { theme } from './theme.ts';
 function Shell() {
   const { t } = useLocale();
   const { state, refresh } = useSession();
+  // A share link opens without signing in, whoever is (or is not) signed in on this browser.
+  const shareToken = shareTokenOf(window.location.pathname);
+  if (shareToken) return <SharedRecordPage token={shareToken} />;
+  // The public verification page (the QR code on a record opens /verify/<code>): no sign-in.
+  const verifyCode = verifyPathCode(window.location.pathname);
+  if (verifyCode !== null) return <VerifyPage initialCode={verifyCode} />;
   switch (state.status) {
     case 'loading':
       return <PageLoader fullScreen />;

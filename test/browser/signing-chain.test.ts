@@ -198,7 +198,10 @@ describe('signing in the browser: the full chain with demo keys', { timeout: 900
       await timeline.scrollIntoViewIfNeeded();
       await screenshot(page, 'signing-timeline-sealed');
       for (const [id, name] of [['timeline-signed-xml', 'signed.xml'], ['timeline-sealed-pdf', 'sealed.pdf']] as const) {
-        const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(id).click()]);
+        // A sealed record's copy asks for the reason it is issued (logged: docs/student-access.md).
+        await page.getByTestId(id).click();
+        await page.getByTestId('copy-reason').fill('Kiểm tra bản đã đóng dấu');
+        const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('copy-reason-ok').click()]);
         await download.saveAs(join(dl, name));
       }
       xml = readFileSync(join(dl, 'signed.xml'), 'utf8');

@@ -217,16 +217,18 @@ for (const kind of BACKENDS) {
         await xmlsec.close();
         await pdfsig.close();
       }
-      // The returned record is re-frozen as a new version that supersedes it; signing restarts.
+      // The returned record is re-frozen as a new version that replaces it once sealed
+      // (docs/corrections.md); its subject rows did not change, so their signatures carry
+      // forward and signing restarts at the homeroom step.
       const rf = await freezeClass({ db: database.db, actor: await actorOf('homeroom_teacher'), who: who('homeroom_teacher'), schoolId: school.schoolId, classId: school.classId });
       assert.equal(rf.frozen.length, 1);
       assert.equal(rf.frozen[0]!.version, 2);
-      assert.deepEqual(await states(), ['sealed', 'sealed', 'superseded']);
-      const restart = await prepare('subject_teacher', 'subject');
+      assert.deepEqual(await states(), ['sealed', 'sealed', 'returned']);
+      const restart = await prepare('homeroom_teacher', 'homeroom');
       assert.equal(restart.items.length, 1);
       assert.notEqual(restart.items[0]!.versionId, versionIds[2]);
       const todo = await myToSign({ db: database.db, actor: await actorOf('subject_teacher'), schoolId: school.schoolId });
-      assert.deepEqual(todo.map((t) => [t.className, t.step, t.ready]), [['10A1', 'subject', 1]]);
+      assert.deepEqual(todo.map((t) => [t.className, t.step, t.ready]), []);
       // Append-only: the app role cannot change a signature or a sealed PDF.
       assert.equal((await database.db.select({ id: recordPdfs.id }).from(recordPdfs)).length, 2);
     });

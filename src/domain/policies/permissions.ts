@@ -57,6 +57,10 @@ export const PERMISSIONS = {
   'certificates.board': ['school_admin', ...LEADERSHIP],
   /** Sign records at one's step of the legal order (scoped per record: decideSigning), return a record with a reason. */
   'records.sign': ['subject_teacher', 'homeroom_teacher', 'principal', 'vice_principal', 'clerk'],
+  /** Revoke a sealed record version with a reason (thu hồi học bạ): published in the signed status list. */
+  'records.revoke': ['principal'],
+  /** Request a correction of a returned or sealed record (GVCN: whole record; GVBM: own subject rows); the principal decides (changes.decide). */
+  'records.correct': ['homeroom_teacher', 'subject_teacher'],
   /** Record, list and revoke delegations of the principal's signature to a vice principal. */
   'delegations.manage': ['principal'],
   /** See the delegations one holds (vice principal) or has given (principal). */
@@ -67,8 +71,32 @@ export const PERMISSIONS = {
   'audit.read': ['school_admin', ...LEADERSHIP],
   /** Read one's own (or one's child's) record. */
   'own_record.read': ['student', 'parent'],
+  /** Issue student / parent accounts for a class, with first passwords to hand out (the GVCN: own class, isHomeroomOf). */
+  'access.issue_accounts': ['school_admin', 'homeroom_teacher'],
+  /** Issue a copy of a sealed record on a family's behalf: a share link, a print (scoped: canReadStudentRecord). */
+  'records.issue_copy': ['school_admin', ...LEADERSHIP, 'clerk', 'homeroom_teacher'],
+  /** The log of every copy issued (who, when, which version, why), with re-issue flags. */
+  'issued_copies.read': ['school_admin', ...LEADERSHIP],
+  /** Export a leaving student's transfer package (sealed records + manifest signed with the school seal) and record the receiving school's acknowledgment. */
+  'transfers.export': ['principal', 'clerk'],
+  /** Import a transfer package from another school (verify, attach read-only, enrol) and return the signed acknowledgment. */
+  'transfers.import': ['school_admin', 'principal', 'clerk'],
+  /** See the sync to the national HBS database / VNeID: runs, per-record results, rejections, jobs (principal: read-only). */
+  'sync.read': ['school_admin', 'principal'],
+  /** Configure the sync targets, start a sync, resubmit rejected records, retry failed jobs (IT officer). */
+  'sync.manage': ['school_admin'],
+  /** See the school-year plan, one's own work queue ("Việc của tôi") and one's notifications. */
+  'plan.read': ALL_STAFF,
+  /** Edit the school-year plan (dates of every stage). */
+  'plan.manage': ['principal'],
+  /** The progress board against the plan, its exports. */
+  'plan.board': ['school_admin', ...LEADERSHIP],
+  /** Reminder settings and the school's SMTP server. */
+  'plan.settings': ['school_admin', 'principal'],
   /** Deployment administration: schools and their first administrators. */
   'schools.manage': ['system_admin'],
+  /** See the scheduled backups: last run, size, failures, next run (the IT officer; the deployment operator). */
+  'backup.read': ['system_admin', 'school_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -8,6 +8,7 @@
  */
 import writeXlsxFile, { type Cell, type Row, type SheetData } from 'write-excel-file/node';
 import readXlsxFile from 'read-excel-file/node';
+import { checkXlsxGrid } from '../files/xlsx-guard.ts';
 import { parseCommentResult, parseMark } from '../../domain/assessment/index.ts';
 import { foldVietnamese } from '../../domain/identity/index.ts';
 import {
@@ -230,6 +231,12 @@ export async function parseGradeSheetXlsx(
   const nowhere = { row: 0, column: '', header: '' };
 
   let sheets: Array<{ sheet: string; data: RawCell[][] }>;
+  // A class has at most a few dozen students: a value addressed far beyond would only make the
+  // reader build a huge grid (a cell at row 1e308 exhausted the heap; found by test/fuzz).
+  if (!checkXlsxGrid(file, { maxRows: 2000, maxColumns: 200 }).ok) {
+    report('import.not_xlsx', nowhere, '');
+    return { ok: false, errors };
+  }
   try {
     // Numbers stay as their stored decimal text (exact, and distinguishable from text
     // cells); text is not trimmed so errors can quote the cell as written.

@@ -18,6 +18,7 @@ import {
   type TextEncoding,
 } from './text-encoding.ts';
 import { readZipDirectory } from '../files/zip-directory.ts';
+import { checkXlsxGrid } from '../files/xlsx-guard.ts';
 
 /** Largest accepted upload. */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
@@ -92,6 +93,8 @@ async function readXlsx(file: Buffer, name: string): Promise<ReadTableResult> {
   if (!entries.some((e) => e.name.startsWith('xl/'))) return notAWorkbook(name);
   const unpacked = entries.reduce((sum, e) => sum + e.uncompressedSize, 0);
   if (unpacked > MAX_XLSX_UNPACKED_BYTES) return tooLargeUnpacked(name);
+  // Before the library builds its dense grid: a cell addressed at row 10^9 would exhaust memory.
+  if (!checkXlsxGrid(file, { maxRows: MAX_IMPORT_ROWS, maxColumns: 1024 }).ok) return tooLargeUnpacked(name);
   let sheets;
   try {
     sheets = await readXlsxFile<NumberText>(file, { parseNumber: (text) => ({ num: text }) });

@@ -16,6 +16,7 @@ import { canReadStudentRecord, isHomeroomOf, type ActorScope } from '../../domai
 import { buildSnapshot, freezeBlockers, type FreezeBlocker } from '../../domain/record/freeze.ts';
 import type { SnapshotIdentity } from '../../domain/record/snapshot.ts';
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
+import { afterRefreeze, refreezeDecision } from '../corrections/corrections.ts';
 import { cellKey } from '../grades/sheet-context.ts';
 import { buildClassYear } from '../homeroom/build-student-years.ts';
 import { loadCommunes } from '../reference/admin-units.ts';
@@ -56,10 +57,12 @@ export async function freezeClass(opts: { db: Db; actor: ActorScope; who: Actor;
         .where(and(eq(recordVersions.studentId, s.id), eq(recordVersions.schoolYearId, cls.schoolYearId)))
         .orderBy(desc(recordVersions.version))
         .limit(1);
-      // A version returned by a signer (issue 7) is re-frozen as a new version that supersedes it.
-      if (latest && latest.state !== 'superseded' && latest.state !== 'returned') {
-        // Re-freezing after a correction is the change-request path of the signing issues.
-        report.alreadyFrozen.push({ studentId: s.id, fullName: s.fullName, version: latest.version });
+      // A version returned by a signer, or a sealed one with an approved correction, is
+      // re-frozen as a new version that supersedes it once sealed (services/corrections).
+      const redo = latest && latest.state !== 'superseded' ? await refreezeDecision(tx, latest) : null;
+      if (latest && redo && !redo.refreeze) {
+        if (redo.blockers.length) report.blocked.push({ studentId: s.id, fullName: s.fullName, reasons: redo.blockers });
+        else report.alreadyFrozen.push({ studentId: s.id, fullName: s.fullName, version: latest.version });
         continue;
       }
       const blockers = freezeBlockers(checkStudentRecord(factsOf(s), mandatory, { communes }), st.result);
@@ -110,7 +113,7 @@ export async function freezeClass(opts: { db: Db; actor: ActorScope; who: Actor;
       const xml = hbsV1.serialize(snapshot);
       const digest = createHash('sha256').update(xml, 'utf8').digest('hex');
       const version = (latest?.version ?? 0) + 1;
-      await tx.insert(recordVersions).values({
+      const [inserted] = await tx.insert(recordVersions).values({
         schoolId: opts.schoolId,
         studentId: s.id,
         schoolYearId: cls.schoolYearId,
@@ -122,9 +125,9 @@ export async function freezeClass(opts: { db: Db; actor: ActorScope; who: Actor;
         digest,
         frozenAt: new Date(frozenAt),
         frozenBy: opts.who.label,
-        supersedesId: latest?.state === 'returned' ? latest.id : null,
-      });
-      if (latest?.state === 'returned') await tx.update(recordVersions).set({ state: 'superseded' }).where(eq(recordVersions.id, latest.id));
+        supersedesId: redo?.refreeze ? latest!.id : null,
+      }).returning({ id: recordVersions.id });
+      if (redo?.refreeze) await afterRefreeze(tx, { schoolId: opts.schoolId, oldVersionId: latest!.id, newVersionId: inserted!.id, correctionId: redo.correctionId, who: opts.who });
       await appendAudit(tx, { actor: opts.who, schoolId: opts.schoolId, action: 'record.frozen', targetType: 'student', targetId: s.id, after: { schoolYear: year!.name, version, digest } });
       report.frozen.push({ studentId: s.id, fullName: s.fullName, version, digest });
     }

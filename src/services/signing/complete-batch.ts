@@ -21,6 +21,7 @@ import { completeXadesSignature, type XadesSigningState } from '../../signing/xa
 import type { BatchItemView, BatchProgress, BatchView, CompleteResult, ItemStatus } from '../../server/api-types.ts';
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
 import { activeCertificate, checkCertificateNow, type SigningCertificate } from '../certificates/signing-certificates.ts';
+import { supersedePredecessors } from '../corrections/versions.ts';
 import { certificateOwner, type ItemLabel, type StoredState } from './prepare-batch.ts';
 import { delegationsOf, documentAt, loadRecord, xmlSha256 } from './record-facts.ts';
 import { produceSealedPdf } from './seal-pdf.ts';
@@ -239,6 +240,8 @@ async function completeItem(o: {
     if (next !== rec.facts.state) await tx.update(recordVersions).set({ state: next }).where(eq(recordVersions.id, rec.versionId));
     let pdf: { sha256: string; bytes: number } | null = null;
     if (pdfSigner) pdf = await produceSealedPdf(tx, { schoolId: o.schoolId, rec, signedXml: signed, env: o.env, signer: pdfSigner, now: o.now });
+    // A sealed correction replaces the version(s) before it, in this same transaction.
+    const superseded = step === 'seal' ? await supersedePredecessors(tx, rec.versionId) : [];
     await appendAudit(tx, {
       actor: o.who,
       schoolId: o.schoolId,
@@ -257,6 +260,7 @@ async function completeItem(o: {
         batchId: o.batch.id,
         xmlSha256: createHash('sha256').update(signed, 'utf8').digest('hex'),
         ...(pdf ? { pdfSha256: pdf.sha256 } : {}),
+        ...(superseded.length ? { superseded } : {}),
       },
     });
     await tx.update(signingBatchItems).set({ status: 'signed', errorCode: null, errorParams: null, errorMessage: null, recordSignatureId: row!.id, updatedAt: o.now }).where(eq(signingBatchItems.id, item.id));

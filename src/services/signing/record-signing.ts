@@ -11,6 +11,7 @@ import { canReadStudentRecord, hasPermission, type ActorScope } from '../../doma
 import { decideSigning, RECORD_STATE_LABELS_VI, SIGNING_STEPS, STATE_BEFORE, type SigningStep } from '../../domain/record/signing-order.ts';
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
 import { latestVersions } from '../records/record-states.ts';
+import { storeRecordReturn } from '../corrections/returns.ts';
 import { delegationsOf, loadRecord, loadRecords } from './record-facts.ts';
 import type { ToSignRow } from '../../server/api-types.ts';
 
@@ -145,6 +146,7 @@ export async function returnRecord(opts: { db: Db; actor: ActorScope; who: Actor
       (isHomeroom && reached <= SIGNING_STEPS.indexOf('homeroom'));
     if (!allowed) throw new DomainError('forbidden');
     await tx.update(recordVersions).set({ state: 'returned' }).where(eq(recordVersions.id, rec.versionId));
+    await storeRecordReturn(tx, { schoolId: opts.schoolId, versionId: rec.versionId, fromState: state, reason, who: opts.who, userId: actor.userId, ...(opts.now ? { at: opts.now } : {}) });
     await appendAudit(tx, { actor: opts.who, schoolId: opts.schoolId, action: 'record.returned', targetType: 'record_version', targetId: rec.versionId, before: { state }, after: { state: 'returned', reason, student: rec.snapshot.identity.fullName, className: rec.snapshot.identity.className, version: rec.version } });
     return { versionId: rec.versionId, state: 'returned' as const, previousState: state, reason };
   });

@@ -8,6 +8,8 @@ import { LanguageSwitch } from './language-switch.tsx';
 import { LogoutButton } from './logout-button.tsx';
 import { SchoolSwitcher } from './school-switcher.tsx';
 import { UserSummary } from './user-summary.tsx';
+import { NotificationBell } from '../notifications/notification-bell.tsx';
+import { useSession } from '../session/session-context.tsx';
 
 interface AppHeaderProps {
   phone: boolean;
@@ -18,6 +20,7 @@ export function AppHeader({ phone, onOpenMenu }: AppHeaderProps) {
   const { t } = useLocale();
   const session = useSignedInSession();
   const schoolName = activeSchoolName(session) ?? t('app.name');
+  const { can } = useSession();
 
   return (
     <Layout.Header className="hb-header" style={{ paddingInline: phone ? 12 : 24 }}>
@@ -40,6 +43,7 @@ export function AppHeader({ phone, onOpenMenu }: AppHeaderProps) {
           </Typography.Text>
         </div>
         <Flex align="center" gap={12} style={{ marginInlineStart: 'auto' }}>
+          {can('plan.read') && <NotificationBell />}
           {!phone && <UserSummary />}
           {!phone && <SchoolSwitcher />}
           <LanguageSwitch compact={phone} />

@@ -2,7 +2,14 @@ import { enRecords } from './en-records.ts';
 import { enRecordExports } from './en-record-exports.ts';
 import { enSignatures } from './en-signatures.ts';
 import { enSigning } from './en-signing.ts';
+import { enCorrections } from './en-corrections.ts';
 import { enCertificates } from './en-certificates.ts';
+import { enAccess } from './en-access.ts';
+import { enTransfer } from './en-transfer.ts';
+import { enVerify } from './en-verify.ts';
+import { enPlan } from './en-plan.ts';
+import { enBackup } from './en-backup.ts';
+import { enSync } from './en-sync.ts';
 import type { MessageKey } from './vi.ts';
 
 /** English UI strings: the type makes a missing key a compile error. */
@@ -11,7 +18,14 @@ export const en: Record<MessageKey, string> = {
   ...enRecordExports,
   ...enSignatures,
   ...enSigning,
+  ...enCorrections,
   ...enCertificates,
+  ...enAccess,
+  ...enTransfer,
+  ...enVerify,
+  ...enPlan,
+  ...enBackup,
+  ...enSync,
   'app.name': 'Digital school record',
   'app.tagline': 'Học bạ số for upper-secondary schools',
   'common.loading': 'Loading…',

@@ -6,14 +6,28 @@ import { viRecords } from './vi-records.ts';
 import { viRecordExports } from './vi-record-exports.ts';
 import { viSignatures } from './vi-signatures.ts';
 import { viSigning } from './vi-signing.ts';
+import { viCorrections } from './vi-corrections.ts';
 import { viCertificates } from './vi-certificates.ts';
+import { viAccess } from './vi-access.ts';
+import { viTransfer } from './vi-transfer.ts';
+import { viVerify } from './vi-verify.ts';
+import { viPlan } from './vi-plan.ts';
+import { viBackup } from './vi-backup.ts';
+import { viSync } from './vi-sync.ts';
 
 export const vi = {
   ...viRecords,
   ...viRecordExports,
   ...viSignatures,
   ...viSigning,
+  ...viCorrections,
   ...viCertificates,
+  ...viAccess,
+  ...viTransfer,
+  ...viVerify,
+  ...viPlan,
+  ...viBackup,
+  ...viSync,
   'app.name': 'Học bạ số',
   'app.tagline': 'Học bạ số THPT',
   'common.loading': 'Đang tải…',

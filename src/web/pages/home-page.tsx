@@ -8,7 +8,8 @@ import { PageLoader } from '../components/page-loader.tsx';
 import { PageTitle } from '../components/page-title.tsx';
 import { roleLabel } from '../i18n/index.ts';
 import { useLocale } from '../i18n/locale-context.tsx';
-import { useSignedInSession } from '../session/session-context.tsx';
+import { useSession, useSignedInSession } from '../session/session-context.tsx';
+import { MyWorkPanel } from '../plan/my-work-panel.tsx';
 import { activeRoles } from '../session/session-view.ts';
 import { useApiData } from '../use-api-data.ts';
 
@@ -16,6 +17,7 @@ export function HomePage() {
   const { t, locale } = useLocale();
   const session = useSignedInSession();
   const home = useApiData(() => api.home(), [session.activeSchoolId]);
+  const { can } = useSession();
 
   if (home.loading && !home.data) return <PageLoader />;
   if (home.error || !home.data) return <ErrorResult error={home.error} onRetry={home.reload} />;
@@ -32,6 +34,8 @@ export function HomePage() {
       <PageTitle testId="home-heading" subtitle={subtitle || undefined}>
         {roleNames ? `${t('home.title')} — ${roleNames}` : t('home.title')}
       </PageTitle>
+      {/* Staff see their work queue first: what is due decides the day, the figures below are context. */}
+      {can('plan.read') && <MyWorkPanel />}
       {sections.length === 0 && (
         <Empty data-testid="home-empty" description={`${t('home.noRoles')} ${t('home.noRolesNext')}`} />
       )}

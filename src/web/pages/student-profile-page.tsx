@@ -17,6 +17,7 @@ import { StudentFieldsCard } from '../components/student-fields-card.tsx';
 import { StudentLifecycleModal } from '../components/student-lifecycle-modal.tsx';
 import { useLocale } from '../i18n/locale-context.tsx';
 import { useSession } from '../session/session-context.tsx';
+import { ExternalRecordsCard } from '../transfer/external-records-card.tsx';
 import { problemsByField, STUDENT_FIELD_GROUPS } from '../students/fields.ts';
 import { useApiData } from '../use-api-data.ts';
 
@@ -94,6 +95,7 @@ export function StudentProfilePage() {
           </Col>
           <Col xs={24} xl={8}>
             <ClassHistoryTimeline history={p.history} />
+            {can('classes.read_all') && <ExternalRecordsCard studentId={id} />}
           </Col>
         </Row>
       </Flex>

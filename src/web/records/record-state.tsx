@@ -19,6 +19,7 @@ const LABELS: Record<string, { key: MessageKey; name: MessageKey; color: string 
   sealed: { key: 'records.state.sealed', name: 'records.stateName.sealed', color: 'green' },
   synced: { key: 'records.state.synced', name: 'records.stateName.synced', color: 'success' },
   superseded: { key: 'records.state.superseded', name: 'records.stateName.superseded', color: 'orange' },
+  returned: { key: 'records.state.returned', name: 'records.stateName.returned', color: 'red' },
 };
 
 /** The tag colour of a state code. */

@@ -14,6 +14,7 @@ import { useApiData } from '../use-api-data.ts';
 import { recordStateColor, useRecordStateLabel, useRecordStateName } from './record-state.tsx';
 import { recordsApi } from './records-api.ts';
 import { SignatureTimeline } from '../signing/signature-timeline.tsx';
+import { VersionCorrections } from '../corrections/version-corrections.tsx';
 
 export interface ViewedStudent {
   studentId: string;
@@ -102,6 +103,7 @@ function ViewerBody({ student }: { student: ViewedStudent }) {
       </div>
       <div style={{ flex: '1 1 560px', minWidth: 280 }}>
         {current.state === 'superseded' && <Alert type="warning" showIcon style={{ marginBottom: 8 }} title={stateLabel(current.state, current.version)} />}
+        <VersionCorrections key={`corr-${current.id}`} versionId={current.id} onSelect={setChosen} onChanged={versions.reload} />
         <iframe
           key={current.id}
           data-testid="record-preview-frame"

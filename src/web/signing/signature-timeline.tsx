@@ -5,13 +5,14 @@
  */
 import { useState } from 'react';
 import { Alert, Button, Card, Empty, Input, Modal, Space, Tag, Timeline, Typography } from 'antd';
-import { DownloadOutlined, RollbackOutlined } from '@ant-design/icons';
+import { RollbackOutlined } from '@ant-design/icons';
 import { formatDateTime } from '../format.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { useLocale } from '../i18n/locale-context.tsx';
 import { useSession } from '../session/session-context.tsx';
 import { useApiData } from '../use-api-data.ts';
 import { signingApi } from './signing-api.ts';
+import { IssueCopyButtons } from '../access/issue-copy-buttons.tsx';
 
 const CLOSED = new Set(['sealed', 'synced', 'superseded', 'returned']);
 
@@ -79,16 +80,19 @@ export function SignatureTimeline({ versionId, onChanged }: { versionId: string;
         />
       )}
       <Space wrap>
-        {d.signatures.length > 0 && (
-          <Button icon={<DownloadOutlined />} href={signingApi.signedXmlUrl(versionId)} data-testid="timeline-signed-xml">
-            {t('timeline.downloadXml')}
-          </Button>
-        )}
-        {d.sealedPdf && (
-          <Button icon={<DownloadOutlined />} href={signingApi.sealedPdfUrl(versionId)} data-testid="timeline-sealed-pdf">
-            {t('timeline.downloadSealed')}
-          </Button>
-        )}
+        {/* A sealed version's copies ask for a reason and are logged (access/issue-copy-buttons). */}
+        <IssueCopyButtons
+          versionId={versionId}
+          state={d.state}
+          hasXml={d.signatures.length > 0}
+          hasPdf={!!d.sealedPdf}
+          xmlUrl={signingApi.signedXmlUrl(versionId)}
+          pdfUrl={signingApi.sealedPdfUrl(versionId)}
+          xmlTestId="timeline-signed-xml"
+          pdfTestId="timeline-sealed-pdf"
+          xmlLabel={t('timeline.downloadXml')}
+          pdfLabel={t('timeline.downloadSealed')}
+        />
         {can('records.sign') && !CLOSED.has(d.state) && (
           <Button danger icon={<RollbackOutlined />} onClick={() => setReturning(true)} data-testid="timeline-return">
             {t('timeline.return')}

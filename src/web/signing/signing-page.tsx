@@ -15,6 +15,7 @@ import { useLocale } from '../i18n/locale-context.tsx';
 import { useApiData } from '../use-api-data.ts';
 import { BatchPanel } from './batch-panel.tsx';
 import { signingApi, type BatchSummary, type SigningStep, type SigningTarget, type ToSignRow } from './signing-api.ts';
+import { ReturnsNotice } from '../corrections/returns-notice.tsx';
 
 const STEP_ORDER: SigningStep[] = ['subject', 'homeroom', 'principal', 'seal'];
 
@@ -67,6 +68,7 @@ export function SigningPage() {
       <PageTitle testId="signing-heading" subtitle={t('signing.subtitle')}>
         {t('signing.title')}
       </PageTitle>
+      <ReturnsNotice />
       {error && <Alert type="error" showIcon style={{ marginBottom: 12 }} title={error} data-testid="signing-error" />}
       {active ? (
         <BatchPanel
