@@ -37,7 +37,7 @@ export async function serve(config: Config, opts: { demo: boolean; log?: (m: str
       for (const line of demoLoadedLines(await loadDemoSchool({ db: database.db, year: process.env.HOCBA_DEMO_YEAR !== '0' }))) log(line);
     }
     const publicUrl = process.env.PUBLIC_URL || `http://localhost:${config.port}`;
-    const app = await buildApp({ database, logger: process.env.HOCBA_LOG === '1', secureCookies: config.secureCookies, trustProxy: config.trustProxy, publicUrl, jobs: 'start', dataDir: config.dataDir });
+    const app = await buildApp({ database, logger: process.env.HOCBA_LOG === '1', secureCookies: config.secureCookies, trustProxy: config.trustProxy, publicUrl, jobs: 'start', dataDir: config.dataDir, rateLimit: rateLimitsFrom(process.env) });
     await app.listen({ port: config.port, host: config.host });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -68,4 +68,16 @@ export async function serve(config: Config, opts: { demo: boolean; log?: (m: str
     await database.close();
     throw err;
   }
+}
+
+/** Requests per minute per client address: HOCBA_RATE_LIMIT (all routes, default 600) and HOCBA_LOGIN_RATE_LIMIT (sign-in, default 10). */
+export function rateLimitsFrom(env: NodeJS.ProcessEnv): { global: number; login: number } {
+  const read = (name: string, fallback: number) => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number of requests per minute, got "${raw}"`);
+    return n;
+  };
+  return { global: read('HOCBA_RATE_LIMIT', 600), login: read('HOCBA_LOGIN_RATE_LIMIT', 10) };
 }

@@ -80,7 +80,8 @@ export async function startServer(opts: { env?: Record<string, string>; timeoutM
   const child = spawn(process.execPath, ['bin/hocba.js', 'serve'], {
     cwd: REPO_ROOT,
     // The embedded database in a fresh directory, as `npm start` on a new machine (not CI's shared server).
-    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', ...opts.env },
+    // Tests sign in as many people within a minute; the sign-in limit itself is tested in test/http.
+    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', HOCBA_LOGIN_RATE_LIMIT: '1000', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
