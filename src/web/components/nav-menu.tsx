@@ -3,7 +3,16 @@ import type { ReactNode } from 'react';
 import { Menu } from 'antd';
 import {
   AuditOutlined,
+  BarChartOutlined,
   BookOutlined,
+  CalendarOutlined,
+  CloudSyncOutlined,
+  CopyOutlined,
+  DatabaseOutlined,
+  ExportOutlined,
+  FolderOpenOutlined,
+  RollbackOutlined,
+  UsergroupAddOutlined,
   DiffOutlined,
   EditOutlined,
   FileSearchOutlined,
@@ -41,6 +50,15 @@ const ICONS: Record<string, ReactNode> = {
   certificates: <KeyOutlined />,
   audit: <AuditOutlined />,
   account: <UserOutlined />,
+  'my-records': <FolderOpenOutlined />,
+  corrections: <RollbackOutlined />,
+  transfers: <ExportOutlined />,
+  'plan-board': <BarChartOutlined />,
+  plan: <CalendarOutlined />,
+  'family-accounts': <UsergroupAddOutlined />,
+  'issued-copies': <CopyOutlined />,
+  backup: <DatabaseOutlined />,
+  sync: <CloudSyncOutlined />,
 };
 
 export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
