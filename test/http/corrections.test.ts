@@ -247,6 +247,12 @@ for (const kind of BACKENDS) {
       const first = hist.versions.find((v: { versionId: string }) => v.versionId === v1.a);
       assert.equal(first.state, 'superseded');
       assert.equal(first.successorId, v2.a);
+      // The public verification of v1's PDF (what a university does with the copy it holds): valid signatures, "superseded by v2".
+      const verified = await app.inject({ method: 'POST', url: '/api/public/verify', headers: { 'content-type': 'application/pdf' }, payload: pdf.rawPayload });
+      assert.equal(verified.statusCode, 200, verified.body);
+      const view = verified.json() as { verdict: string; status: { state: string; supersededBy: { version: number } | null } };
+      assert.equal(view.verdict, 'superseded', verified.body.slice(0, 2000));
+      assert.equal(view.status.supersededBy?.version, 2);
 
       const pki = (await demoPkiFor(dataDir)())!;
       const xmlsec = await xmlsec1Verifier({ rootPem: pki.root.certificatePem, intermediatePems: [pki.issuing.certificatePem], idElements: ['Data', 'Identity', 'Year', 'Subject'].map((e) => `${HBS}:${e}`) });
