@@ -1002,17 +1002,21 @@ export interface BackupStatusView {
   hourUtc: number | null;
   nextRunAt: string | null;
   retention: { daily: number; weekly: number } | null;
-  status: {
-    lastRunAt: string | null;
-    lastSuccessAt: string | null;
-    lastFile: string | null;
-    lastBytes: number | null;
-    lastDurationMs: number | null;
-    lastError: string | null;
-    lastErrorAt: string | null;
-    consecutiveFailures: number;
-  } | null;
+  status: BackupStatus | null;
   /** Newest first. */
   backups: Array<{ name: string; at: string; bytes: number }>;
   totalBytes: number;
+}
+
+/** What the daily backup job last did (kept in backup-status.json beside the backups). */
+export interface BackupStatus {
+  lastRunAt: string | null;
+  lastSuccessAt: string | null;
+  lastFile: string | null;
+  lastBytes: number | null;
+  lastDurationMs: number | null;
+  /** The last failure's message (cleared by the next success). */
+  lastError: string | null;
+  lastErrorAt: string | null;
+  consecutiveFailures: number;
 }

@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BackupStatus } from '../../server/api-types.ts';
 
 export const BACKUP_EXT = '.hbak';
 const NAME = /^hocba-backup-(\d{8})T(\d{6})Z\.hbak$/;
@@ -99,17 +100,7 @@ export function applyRetention(dir: string, policy: RetentionPolicy = DEFAULT_RE
   return deleted;
 }
 
-export interface BackupStatus {
-  lastRunAt: string | null;
-  lastSuccessAt: string | null;
-  lastFile: string | null;
-  lastBytes: number | null;
-  lastDurationMs: number | null;
-  /** The last failure's message (cleared by the next success). */
-  lastError: string | null;
-  lastErrorAt: string | null;
-  consecutiveFailures: number;
-}
+export type { BackupStatus };
 
 const EMPTY_STATUS: BackupStatus = { lastRunAt: null, lastSuccessAt: null, lastFile: null, lastBytes: null, lastDurationMs: null, lastError: null, lastErrorAt: null, consecutiveFailures: 0 };
 
