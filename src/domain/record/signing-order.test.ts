@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decideSigning, stateAfterSigning, type RecordSigningFacts, type SigningActor, type SigningStep } from './signing-order.ts';
+import { decideSigning, stateAfterSigning, subjectCarryProblem, type RecordSigningFacts, type SigningActor, type SigningStep } from './signing-order.ts';
 import { delegationInputProblems, delegationProblem, vietnamDate, type Delegation } from './delegation.ts';
 
 const facts = (over: Partial<RecordSigningFacts> = {}): RecordSigningFacts => ({
@@ -93,4 +93,18 @@ test('delegation input: decision number, ordered dates, grades 10–12', () => {
   assert.deepEqual(delegationInputProblems({ decisionNumber: ' ', grades: [9], validFrom: '2026-06-30', validTo: '2026-06-01' }), ['decisionNumber', 'validTo', 'grades']);
   assert.deepEqual(delegationInputProblems({ decisionNumber: 'x', grades: [], validFrom: '30/06/2026', validTo: '2026-06-01' }), ['validFrom']);
   assert.equal(vietnamDate(new Date('2026-06-30T17:00:00Z')), '2026-07-01');
+});
+
+test('a subject signature carries into a corrected version only when signed, unrevoked, same teacher, same row', () => {
+  const ok: Parameters<typeof subjectCarryProblem>[0] = { signed: true, certificateRevoked: false, signerUserId: 'u1', teacherId: 'u1', rowUnchanged: true };
+  const cases: Array<[string, Partial<typeof ok>, string | null]> = [
+    ['unchanged row, same teacher', {}, null],
+    ['never signed', { signed: false, rowUnchanged: false }, 'not_signed'],
+    ['certificate revoked since', { certificateRevoked: true }, 'certificate_revoked'],
+    ['another teacher now', { teacherId: 'u2' }, 'teacher_changed'],
+    ['no teacher assigned', { teacherId: null }, 'teacher_changed'],
+    ['row changed', { rowUnchanged: false }, 'changed'],
+    ['revoked wins over changed', { certificateRevoked: true, rowUnchanged: false }, 'certificate_revoked'],
+  ];
+  for (const [name, change, expected] of cases) assert.equal(subjectCarryProblem({ ...ok, ...change }), expected, name);
 });

@@ -156,12 +156,21 @@ export function stateAfterSigning(facts: RecordSigningFacts, step: SigningStep, 
   return remaining.length === 0 ? 'subjects_signed' : 'frozen';
 }
 
+/** Why a subject teacher must sign a corrected version again (null: their signature carries forward). */
+export type ResignReason = 'not_signed' | 'certificate_revoked' | 'teacher_changed' | 'changed';
+
 /**
- * The step a returned record goes back to: a signer who finds an error returns it; after the
- * correction the record is re-frozen as a new version and signing restarts from the first
- * affected step. Subject data affects every step; the homeroom comment, conduct or outcome
- * only the homeroom step onward; identity data every step.
+ * Signatures restart from the affected step (docs/corrections.md): homeroom, principal and seal
+ * always sign a corrected version again (they cover the whole record and every earlier
+ * signature); a subject teacher's signature over their own row carries forward only when the
+ * row was signed, the certificate is not revoked since, the row's teacher is still the signer,
+ * and the row is byte-identical after c14n. The caller still verifies the carried signature over
+ * the new document and treats a failure as 'changed'.
  */
-export function restartStep(changed: 'subject_rows' | 'identity' | 'year_summary'): SigningStep {
-  return changed === 'year_summary' ? 'homeroom' : 'subject';
+export function subjectCarryProblem(f: { signed: boolean; certificateRevoked: boolean; signerUserId: string | null; teacherId: string | null; rowUnchanged: boolean }): ResignReason | null {
+  if (!f.signed) return 'not_signed';
+  if (f.certificateRevoked) return 'certificate_revoked';
+  if (!f.teacherId || f.teacherId !== f.signerUserId) return 'teacher_changed';
+  if (!f.rowUnchanged) return 'changed';
+  return null;
 }

@@ -15,7 +15,7 @@ import type { Tx } from '../../db/scope.ts';
 import { recordSignatures, recordVersions, signingCertificates } from '../../db/schema.ts';
 import { hbsV1 } from '../../documents/hbs-xml/hbs-v1.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { stateAfterSigning } from '../../domain/record/signing-order.ts';
+import { stateAfterSigning, subjectCarryProblem, type ResignReason } from '../../domain/record/signing-order.ts';
 import { verifyXadesSignature, DS_NS } from '../../signing/xades/index.ts';
 import { excC14nBytes } from '../../signing/xml/exc-c14n.ts';
 import { indexIds } from '../../signing/xml/ids.ts';
@@ -28,7 +28,7 @@ export interface CarryResult {
   /** Subject codes whose signature now stands in the new version. */
   carried: string[];
   /** Subject codes whose teacher must sign again, with why. */
-  resign: Array<{ code: string; why: 'changed' | 'teacher_changed' | 'certificate_revoked' | 'not_signed' }>;
+  resign: Array<{ code: string; why: ResignReason }>;
 }
 
 /** The c14n bytes of the element with Id `id`, or null when the document has none. */
@@ -75,23 +75,18 @@ export async function carryForwardSubjectSignatures(tx: Tx, o: { schoolId: strin
   const carriedRows: Array<{ code: string; signatureId: string; seq: number }> = [];
   for (const row of rec.facts.subjects) {
     const sig = sigs.find((s) => s.subjects.length === 1 && s.subjects[0] === row.code);
-    if (!sig) {
-      result.resign.push({ code: row.code, why: 'not_signed' });
-      continue;
-    }
-    if (certs.find((c) => c.id === sig.certificateId)?.status === 'revoked') {
-      result.resign.push({ code: row.code, why: 'certificate_revoked' });
-      continue;
-    }
-    if (!row.teacherId || row.teacherId !== sig.signerUserId) {
-      result.resign.push({ code: row.code, why: 'teacher_changed' });
-      continue;
-    }
     const elementId = ids.subjects.find((s) => s.code === row.code)?.id;
-    const before = elementId ? elementBytes(oldDoc, elementId) : null;
-    const after = elementId ? elementBytes(newDoc, elementId) : null;
-    if (!elementId || !before || !after || !before.equals(after)) {
-      result.resign.push({ code: row.code, why: 'changed' });
+    const before = sig && elementId ? elementBytes(oldDoc, elementId) : null;
+    const after = sig && elementId ? elementBytes(newDoc, elementId) : null;
+    const problem = subjectCarryProblem({
+      signed: !!sig,
+      certificateRevoked: !!sig && certs.find((c) => c.id === sig.certificateId)?.status === 'revoked',
+      signerUserId: sig?.signerUserId ?? null,
+      teacherId: row.teacherId,
+      rowUnchanged: !!before && !!after && before.equals(after),
+    });
+    if (problem || !sig || !elementId) {
+      result.resign.push({ code: row.code, why: problem ?? 'changed' });
       continue;
     }
     const candidate = appendToContainer(xml, signatureMarkup(oldRec.currentXml, sig.signatureId));
