@@ -9,6 +9,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   customType,
   bigint,
   boolean,
@@ -18,6 +19,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -50,13 +52,21 @@ export const schools = pgTable('schools', {
   /** Roles for which the school requires a TOTP second factor. */
   totpRequiredRoles: text('totp_required_roles').array().notNull().default(sql`'{}'::text[]`),
   isDemo: boolean('is_demo').notNull().default(false),
+  /** Set on a practice school (issue 13.3): the real school whose staff rehearse in it. */
+  practiceOfSchoolId: uuid('practice_of_school_id').references((): AnyPgColumn => schools.id),
+  /** A practice school replaced by a reset: nobody has roles in it any more (its audit stays). */
+  retiredAt: timestamp('retired_at', { withTimezone: true }),
   /** Identity fields every student must have before the record can be signed (data, per school). */
   mandatoryStudentFields: text('mandatory_student_fields')
     .array()
     .notNull()
     .default(sql`'{fullName,gender,birthDate,birthPlace,ethnicityCode,nationality,personalId,studentCode,address}'::text[]`),
   createdAt: createdAt(),
-});
+}, (t) => [
+  // One live practice school per real school; retired ones keep their rows (audit is append-only).
+  uniqueIndex('schools_one_live_practice').on(t.practiceOfSchoolId).where(sql`${t.retiredAt} is null`),
+  check('schools_practice_is_demo', sql`${t.practiceOfSchoolId} is null or ${t.isDemo}`),
+]);
 
 export const users = pgTable('users', {
   id: id(),
@@ -83,17 +93,20 @@ export const roleGrants = pgTable(
   {
     id: id(),
     userId: uuid('user_id').notNull().references(() => users.id),
-    /** Null only for system_admin. */
+    /** Null only for the school-less roles: system_admin and province_officer. */
     schoolId: uuid('school_id').references(() => schools.id),
     role: text('role').notNull(),
     /** For student / parent grants: whose record. */
     studentId: uuid('student_id'),
+    /** For province_officer only: the province (2-digit code since 1 July 2025, e.g. '38' Thanh Hóa) they oversee. */
+    provinceCode: text('province_code'),
     createdAt: createdAt(),
   },
   (t) => [
     unique('role_grants_unique').on(t.userId, t.schoolId, t.role, t.studentId).nullsNotDistinct(),
     index('role_grants_school').on(t.schoolId),
-    check('role_grants_school_needed', sql`(${t.role} = 'system_admin') = (${t.schoolId} is null)`),
+    check('role_grants_school_needed', sql`(${t.role} in ('system_admin', 'province_officer')) = (${t.schoolId} is null)`),
+    check('role_grants_province_needed', sql`(${t.role} = 'province_officer') = (${t.provinceCode} is not null)`),
   ],
 );
 
@@ -741,9 +754,10 @@ export const delegations = pgTable(
 );
 
 /**
- * One signature added to a record version, in order (seq 1, 2, …). Append-only: `xml` is
- * the whole document after this signature, so the current document of a version is the
- * xml of its highest seq (else record_versions.xml). The unique constraints make two
+ * One signature added to a record version, in order (seq 1, 2, …). Append-only: the row
+ * stores the document after this signature as a splice of the previous one (delta_*), so the
+ * current document of a version is the frozen XML with every splice applied in seq order
+ * (services/records/document-store.ts rebuilds and re-hashes it). The unique constraints make two
  * concurrent completions of the same signature exactly-one-wins.
  */
 export const recordSignatures = pgTable(
@@ -765,8 +779,17 @@ export const recordSignatures = pgTable(
     delegationId: uuid('delegation_id').references(() => delegations.id),
     batchId: uuid('batch_id'),
     signedAt: at('signed_at').notNull(),
-    xml: text('xml').notNull(),
-    /** sha256 (hex) of `xml` (UTF-8). */
+    /**
+     * The document after this signature, stored as a splice of the previous one (seq - 1,
+     * else the frozen XML), offsets in UTF-8 bytes on character boundaries:
+     * prev[0, deltaAt) + delta + prev[deltaAt + deltaRemoved, …). Text, not bytea: the
+     * inserted ds:Signature is whole characters, and text reads far faster on PGlite.
+     * Rebuilt and re-hashed by services/records/document-store.ts.
+     */
+    deltaAt: integer('delta_at').notNull(),
+    deltaRemoved: integer('delta_removed').notNull(),
+    delta: text('delta').notNull(),
+    /** sha256 (hex) of the document after this signature (UTF-8). */
     xmlSha256: text('xml_sha256').notNull(),
   },
   (t) => [
@@ -826,6 +849,13 @@ export const signingBatchItems = pgTable(
     /** Parameters of the error code's vi/en message. */
     errorParams: jsonb('error_params').$type<Record<string, string | number>>(),
     recordSignatureId: uuid('record_signature_id').references(() => recordSignatures.id),
+    /**
+     * The request signing this item now (server key / remote CSC): concurrent requests, on
+     * any server instance, claim disjoint items; a claim whose lease ran out (its instance
+     * died) may be taken again. Never decides correctness: completion re-checks under a lock.
+     */
+    claimToken: uuid('claim_token'),
+    claimedUntil: at('claimed_until'),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (t) => [
@@ -835,15 +865,14 @@ export const signingBatchItems = pgTable(
   ],
 );
 
-/** The sealed PDF/A-3 of a record version (PAdES B-LT, signed XML embedded). Written once. */
+/** The sealed PDF/A-3 of a record version (PAdES B-LT, signed XML embedded), by digest (document_blobs). Written once. */
 export const recordPdfs = pgTable(
   'record_pdfs',
   {
     id: id(),
     schoolId: schoolId(),
     versionId: uuid('version_id').notNull().references(() => recordVersions.id),
-    pdf: customBytea('pdf').notNull(),
-    /** sha256 (hex) of the PDF bytes. */
+    /** sha256 (hex) of the PDF bytes: the PDF is the document_blobs row (school_id, sha256). */
     sha256: text('sha256').notNull(),
     createdAt: createdAt(),
   },
@@ -900,6 +929,7 @@ export const SCHOOL_OWNED_TABLES = [
   'plan_progress_snapshots',
   'plan_daily_runs',
   'notifications',
+  'document_blobs',
 ] as const;
 
 // ── transfer ──
@@ -1359,4 +1389,37 @@ export const rateLimitCounters = pgTable(
     resetAt: at('reset_at').notNull(),
   },
   (t) => [index('rate_limit_counters_reset').on(t.resetAt)],
+);
+
+// ── in-product help ──
+/**
+ * One row per person who has finished or dismissed the first-run tour, so the home-page
+ * invitation does not come back on another computer. Per user, not per school: not school-owned
+ * (like users, it is only read and written in system scope, for the signed-in person).
+ */
+export const userHelpState = pgTable('user_help_state', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  tourDismissedAt: at('tour_dismissed_at'),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+});
+
+// ── document storage ──
+/**
+ * Document bytes stored once per school, addressed by their SHA-256 (issue 12.1): rows that
+ * hold a document (record_pdfs, …) name the digest. Written once, never changed; read only
+ * through services/records/document-store.ts, which re-checks the digest on every read.
+ */
+export const documentBlobs = pgTable(
+  'document_blobs',
+  {
+    schoolId: schoolId(),
+    /** sha256 (hex, lower case) of `bytes`. */
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    bytes: customBytea('bytes').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.schoolId, t.sha256] }), check('document_blobs_sha256', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`)],
 );
