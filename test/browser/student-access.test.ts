@@ -14,7 +14,8 @@ import { after, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { openDatabase } from '../../src/db/client.ts';
-import { recordPdfs, recordVersions } from '../../src/db/schema.ts';
+import { recordVersions } from '../../src/db/schema.ts';
+import { putSealedPdf } from '../../src/services/records/document-store.ts';
 import { loadActor } from '../../src/services/auth/load-actor.ts';
 import { recordVersionPdf } from '../../src/services/records/freeze-class.ts';
 import { completeAndFreezeClass } from '../../src/services/records/test-fixtures.ts';
@@ -46,7 +47,7 @@ describe('student access: my records, share links, issued copies', { timeout: 60
         const { pdf } = await recordVersionPdf({ db: database.db, actor, schoolId: school.schoolId, versionId: v!.id, publicUrl: 'http://localhost:8080' });
         sealedPdf = Buffer.from(pdf);
         await database.db.update(recordVersions).set({ state: 'sealed' }).where(eq(recordVersions.id, v!.id));
-        await database.db.insert(recordPdfs).values({ schoolId: school.schoolId, versionId: v!.id, pdf: sealedPdf, sha256: createHash('sha256').update(sealedPdf).digest('hex') });
+        await putSealedPdf(database.db, { schoolId: school.schoolId, versionId: v!.id, pdf: sealedPdf });
       } finally {
         await database.close();
       }

@@ -11,11 +11,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { desc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import type { Database } from '../../src/db/client.ts';
-import { recordPdfs, recordSignatures, recordVersions } from '../../src/db/schema.ts';
+import { recordVersions } from '../../src/db/schema.ts';
+import { currentSignedXml, sealedPdfOf } from '../../src/services/records/document-store.ts';
 import { hbsV1, serializeHbsV1 } from '../../src/documents/hbs-xml/hbs-v1.ts';
 import { fullSnapshot } from '../../src/documents/hbs-xml/test-snapshots.ts';
 import { verificationCode } from '../../src/domain/record/verification-code.ts';
@@ -60,8 +61,8 @@ describe('the public verification page', { skip, timeout: 900_000, concurrency: 
     process.env.HOCBA_TRUST_ANCHORS = dir;
     process.env.HOCBA_VERIFY_RATE_LIMIT = '1000';
 
-    const pdfOf = async (id: string) => (await database.db.select({ pdf: recordPdfs.pdf }).from(recordPdfs).where(eq(recordPdfs.versionId, id)))[0]!.pdf;
-    const xmlOf = async (id: string) => (await database.db.select({ xml: recordSignatures.xml }).from(recordSignatures).where(eq(recordSignatures.versionId, id)).orderBy(desc(recordSignatures.seq)).limit(1))[0]!.xml;
+    const pdfOf = async (id: string) => (await sealedPdfOf(database.db, id))!.pdf;
+    const xmlOf = async (id: string) => (await currentSignedXml(database.db, [id])).get(id)!.xml;
     const codeOf = async (id: string) => verificationCode((await database.db.select({ digest: recordVersions.digest }).from(recordVersions).where(eq(recordVersions.id, id)))[0]!.digest);
     const [a, b, c] = fx.versionIds as [string, string, string];
     await fx.supersede(b);

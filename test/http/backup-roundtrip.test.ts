@@ -113,19 +113,21 @@ for (const kind of BACKENDS) {
             assert.ok(report.xmlSignaturesValid >= 2 * 4 + 1, `${report.xmlSignaturesValid} XAdES signatures`);
 
             if (target.kind === kind) {
-              restoredPdf = new Uint8Array((await restored.query<{ pdf: Uint8Array }>('select pdf from record_pdfs limit 1'))[0]!.pdf);
+              restoredPdf = new Uint8Array((await restored.query<{ pdf: Uint8Array }>('select b.bytes as pdf from record_pdfs p join document_blobs b on b.school_id = p.school_id and b.sha256 = p.sha256 limit 1'))[0]!.pdf);
               // The restored database keeps working: a new audit entry links to the restored chain head.
               const [v] = await restored.query<{ id: string }>(`select id::text from record_versions where state = 'sealed' limit 1`);
-              const [p] = await restored.query<{ pdf: Uint8Array }>('select pdf from record_pdfs where version_id = $1', [v!.id]);
+              // Sealed PDFs live in document_blobs (content-addressed), named by record_pdfs.sha256.
+              const blobOf = 'where (school_id, sha256) = (select school_id, sha256 from record_pdfs where version_id = $2)';
+              const [p] = await restored.query<{ pdf: Uint8Array }>(`select bytes as pdf from document_blobs ${blobOf.replace('$2', '$1')}`, [v!.id]);
               // Tampering with one restored PDF is caught by the check.
               const bad = Buffer.from(p!.pdf);
               const mid = Math.floor(bad.length / 2);
               bad[mid] = bad[mid]! ^ 0x01;
-              await restored.query('update record_pdfs set pdf = $1 where version_id = $2', [bad, v!.id]);
+              await restored.query(`update document_blobs set bytes = $1 ${blobOf}`, [bad, v!.id]);
               const tampered = await checkRestoredData({ database: restored, trust: await trustContextFor({ dataDir: restoredDir }) });
               assert.equal(tampered.status, 'failed');
               assert.match(tampered.failures[0]!.reason, /sealed PDF no longer matches its stored SHA-256/);
-              await restored.query('update record_pdfs set pdf = $1 where version_id = $2', [Buffer.from(p!.pdf), v!.id]);
+              await restored.query(`update document_blobs set bytes = $1 ${blobOf}`, [Buffer.from(p!.pdf), v!.id]);
             }
           } finally {
             await restored.close();

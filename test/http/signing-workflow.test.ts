@@ -245,7 +245,7 @@ for (const kind of BACKENDS) {
 
     test('the app role cannot rewrite a signature', async () => {
       const { inSchool } = await import('../../src/db/scope.ts');
-      await assert.rejects(inSchool(database.db, school.schoolId, (tx) => tx.update(recordSignatures).set({ xml: 'x' }).where(and(eq(recordSignatures.schoolId, school.schoolId)))));
+      await assert.rejects(inSchool(database.db, school.schoolId, (tx) => tx.update(recordSignatures).set({ delta: 'x' }).where(and(eq(recordSignatures.schoolId, school.schoolId)))));
     });
   });
 }

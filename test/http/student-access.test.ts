@@ -16,7 +16,8 @@ import { after, before, describe, test } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
 import { unzipSync, strFromU8 } from 'fflate';
 import { inSchool } from '../../src/db/scope.ts';
-import { auditLog, issuedCopies, recordPdfs, recordVersions, shareLinks, students } from '../../src/db/schema.ts';
+import { auditLog, issuedCopies, recordVersions, shareLinks, students } from '../../src/db/schema.ts';
+import { putSealedPdf } from '../../src/services/records/document-store.ts';
 import { createUser } from '../../src/services/users/create-user.ts';
 import { loadActor } from '../../src/services/auth/load-actor.ts';
 import { createShareLink } from '../../src/services/access/share-links.ts';
@@ -50,7 +51,7 @@ for (const kind of BACKENDS) {
       const pdf = res.rawPayload;
       const db = t.database.db;
       await db.update(recordVersions).set({ state: 'sealed' }).where(eq(recordVersions.id, versionId));
-      await db.insert(recordPdfs).values({ schoolId: t.school.schoolId, versionId, pdf, sha256: createHash('sha256').update(pdf).digest('hex') });
+      await putSealedPdf(db, { schoolId: t.school.schoolId, versionId, pdf });
       return pdf;
     }
 

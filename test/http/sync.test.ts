@@ -318,11 +318,11 @@ for (const kind of BACKENDS) {
           [v1],
         );
         await database.query(
-          `insert into record_signatures (school_id, version_id, seq, step, signature_id, signer_user_id, claimed_role, subjects, certificate_id, delegation_id, batch_id, signed_at, xml, xml_sha256)
-           select school_id, $2, seq, step, signature_id, signer_user_id, claimed_role, subjects, certificate_id, delegation_id, batch_id, signed_at, xml, xml_sha256 from record_signatures where version_id = $1`,
+          `insert into record_signatures (school_id, version_id, seq, step, signature_id, signer_user_id, claimed_role, subjects, certificate_id, delegation_id, batch_id, signed_at, delta_at, delta_removed, delta, xml_sha256)
+           select school_id, $2, seq, step, signature_id, signer_user_id, claimed_role, subjects, certificate_id, delegation_id, batch_id, signed_at, delta_at, delta_removed, delta, xml_sha256 from record_signatures where version_id = $1`,
           [v1, row!.id],
         );
-        await database.query(`insert into record_pdfs (school_id, version_id, pdf, sha256) select school_id, $2, pdf, sha256 from record_pdfs where version_id = $1`, [v1, row!.id]);
+        await database.query(`insert into record_pdfs (school_id, version_id, sha256) select school_id, $2, sha256 from record_pdfs where version_id = $1`, [v1, row!.id]);
         await database.query(`update record_versions set state = 'superseded' where id = $1`, [v1]);
         v2.set(v1, row!.id);
       }

@@ -20,7 +20,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { unzipSync, zipSync } from 'fflate';
 import type { Database } from '../../src/db/client.ts';
 import { inSchool } from '../../src/db/scope.ts';
-import { auditLog, enrolments, externalRecords, recordPdfs, students, transfersIn, transfersOut } from '../../src/db/schema.ts';
+import { auditLog, enrolments, externalRecords, students, transfersIn, transfersOut } from '../../src/db/schema.ts';
+import { sealedPdfOf } from '../../src/services/records/document-store.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { activeCertificate } from '../../src/services/certificates/signing-certificates.ts';
 import { DEMO_PASSWORD } from '../../src/services/demo/generate-demo-school.ts';
@@ -145,7 +146,7 @@ for (const kind of BACKENDS) {
       assert.equal(m.sendingSchool.code, A.school.code);
       assert.equal(m.packageId, t.id);
       for (const f of m.files) assert.equal(sha256(files[f.path]!), f.sha256, f.path);
-      const [stored] = await A.database.db.select({ pdf: recordPdfs.pdf }).from(recordPdfs).where(eq(recordPdfs.versionId, sealed[0]!.versionId));
+      const stored = await sealedPdfOf(A.database.db, sealed[0]!.versionId);
       assert.ok(Buffer.from(files['records/2025-2026-v1.pdf']!).equals(stored!.pdf), 'the sealed PDF exactly as stored');
       const pki = join(A.dataDir, 'pki');
       const xmlsec = await xmlsec1Verifier({ rootPem: await readFile(join(pki, 'root.crt.pem'), 'utf8'), intermediatePems: [await readFile(join(pki, 'issuing.crt.pem'), 'utf8')], idElements: [`${TRANSFER_NS}:Transfer`] });
@@ -183,7 +184,7 @@ for (const kind of BACKENDS) {
       assert.equal(recs[0].status, 'passed');
       assert.equal(recs[0].sourceSchool, A.school.name);
       const pdf = await clerkB.request({ method: 'GET', url: `/api/external-records/${recs[0].id}/pdf` });
-      const [stored] = await A.database.db.select({ pdf: recordPdfs.pdf }).from(recordPdfs).where(eq(recordPdfs.versionId, sealed[0]!.versionId));
+      const stored = await sealedPdfOf(A.database.db, sealed[0]!.versionId);
       assert.ok(pdf.rawPayload.equals(stored!.pdf), 'the received PDF is byte-identical to the one school A sealed');
       // pdfsig (NSS) trusts it under school A's root.
       const checker = await pdfsigRunner(await readFile(join(A.dataDir, 'pki', 'root.crt.pem'), 'utf8'));

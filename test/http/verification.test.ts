@@ -13,10 +13,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { desc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../src/db/client.ts';
-import { recordPdfs, recordSignatures, recordVersions } from '../../src/db/schema.ts';
+import { recordVersions } from '../../src/db/schema.ts';
+import { currentSignedXml, sealedPdfOf } from '../../src/services/records/document-store.ts';
 import { hbsV1, serializeHbsV1 } from '../../src/documents/hbs-xml/hbs-v1.ts';
 import { fullSnapshot } from '../../src/documents/hbs-xml/test-snapshots.ts';
 import { verificationCode } from '../../src/domain/record/verification-code.ts';
@@ -53,8 +54,8 @@ for (const kind of BACKENDS) {
     let dir: string;
     let anon: Client;
     const saved = { anchors: process.env.HOCBA_TRUST_ANCHORS, rate: process.env.HOCBA_VERIFY_RATE_LIMIT };
-    const pdfOf = async (versionId: string) => new Uint8Array((await database.db.select({ pdf: recordPdfs.pdf }).from(recordPdfs).where(eq(recordPdfs.versionId, versionId)))[0]!.pdf);
-    const xmlOf = async (versionId: string) => (await database.db.select({ xml: recordSignatures.xml }).from(recordSignatures).where(eq(recordSignatures.versionId, versionId)).orderBy(desc(recordSignatures.seq)).limit(1))[0]!.xml;
+    const pdfOf = async (versionId: string) => new Uint8Array((await sealedPdfOf(database.db, versionId))!.pdf);
+    const xmlOf = async (versionId: string) => (await currentSignedXml(database.db, [versionId])).get(versionId)!.xml;
     const codeOf = async (versionId: string) => verificationCode((await database.db.select({ digest: recordVersions.digest }).from(recordVersions).where(eq(recordVersions.id, versionId)))[0]!.digest);
     const upload = async (name: string, bytes: Uint8Array | string) => {
       const res = await anon.request({ method: 'POST', url: '/api/public/verify', ...multipart(name, typeof bytes === 'string' ? Buffer.from(bytes) : bytes) });

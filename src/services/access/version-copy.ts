@@ -4,12 +4,13 @@
  * versions — and superseded ones, which were sealed — are ever issued; who may ask is
  * decided by the callers (own record, share link, staff with a reason).
  */
-import { desc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/scope.ts';
-import { recordPdfs, recordSignatures, recordVersions, schoolYears, students } from '../../db/schema.ts';
+import { recordVersions, schoolYears, students } from '../../db/schema.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { ActorScope } from '../../domain/policies/permissions.ts';
 import { STAFF_ROLES } from '../../domain/policies/roles.ts';
+import { currentXmlOf, sealedPdfOf as storedSealedPdf } from '../records/document-store.ts';
 
 /** States in which a version is an issuable official copy. */
 export const ISSUABLE_STATES: ReadonlySet<string> = new Set(['sealed', 'superseded']);
@@ -48,17 +49,14 @@ export function assertIssuable(v: IssuableVersion): void {
 
 /** The sealed PDF bytes of a version. */
 export async function sealedPdfOf(tx: Tx, v: IssuableVersion): Promise<{ pdf: Buffer; sha256: string }> {
-  const [p] = await tx.select({ pdf: recordPdfs.pdf, sha256: recordPdfs.sha256 }).from(recordPdfs).where(eq(recordPdfs.versionId, v.id));
+  const p = await storedSealedPdf(tx, v.id);
   if (!p) throw new DomainError('not_found', { what: `bản PDF đã đóng dấu của học bạ v${v.version} / sealed PDF of v${v.version}` });
   return p;
 }
 
 /** The signed XML: the document after the highest-seq signature (else the frozen XML). */
 export async function signedXmlOf(tx: Tx, v: IssuableVersion): Promise<string> {
-  const [s] = await tx.select({ xml: recordSignatures.xml }).from(recordSignatures).where(eq(recordSignatures.versionId, v.id)).orderBy(desc(recordSignatures.seq)).limit(1);
-  if (s) return s.xml;
-  const [r] = await tx.select({ xml: recordVersions.xml }).from(recordVersions).where(eq(recordVersions.id, v.id));
-  return r!.xml;
+  return (await currentXmlOf(tx, v.id))!;
 }
 
 /** The role a person acts in towards a student's record: student / parent for their own, else their highest staff role. */

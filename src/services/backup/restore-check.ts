@@ -11,6 +11,7 @@ import { hbsV1 } from '../../documents/hbs-xml/hbs-v1.ts';
 import { validateDocument, type ValidationReport } from '../../signing/validation/index.ts';
 import { verifyAudit, type AuditVerifyReport } from '../audit/verify-audit.ts';
 import type { TrustContext } from '../certificates/signing-certificates.ts';
+import { rebuildChain } from '../records/document-store.ts';
 import type { Manifest } from './backup-format.ts';
 
 export interface RestoreCheckFailure {
@@ -65,26 +66,43 @@ export async function checkRestoredData(opts: { database: Database; trust: Trust
     if (hex(Buffer.from(frozen!.xml, 'utf8')) === frozen!.digest) report.frozenXmlHashes++;
     else failures.push({ versionId: v.id, document: 'frozen-xml', status: 'failed', reason: `${where}: the frozen XML no longer matches its stored SHA-256` });
 
-    const sigs = await database.query<{ seq: number; signature_id: string; xml: string; xml_sha256: string }>('select seq, signature_id, xml, xml_sha256 from record_signatures where version_id = $1 order by seq', [v.id]);
+    const sigs = await database.query<{ seq: number; signature_id: string; delta_at: number; delta_removed: number; delta: string; xml_sha256: string }>(
+      'select seq, signature_id, delta_at, delta_removed, delta, xml_sha256 from record_signatures where version_id = $1 order by seq',
+      [v.id],
+    );
+    // Each signature's document is rebuilt from the frozen XML through the stored splices
+    // (document-store.ts) and re-hashed; the chain stops at the first step that does not match.
+    let lastXml: string | null = frozen!.xml;
     for (const s of sigs) {
       report.signatureRows++;
-      if (hex(Buffer.from(s.xml, 'utf8')) !== s.xml_sha256) failures.push({ versionId: v.id, document: 'signature-xml', status: 'failed', reason: `${where}: signature #${s.seq} (${s.signature_id}): its XML no longer matches its stored SHA-256` });
+      if (lastXml === null) continue;
+      try {
+        lastXml = rebuildChain(lastXml, [{ seq: s.seq, signatureId: s.signature_id, deltaAt: s.delta_at, deltaRemoved: s.delta_removed, delta: s.delta, xmlSha256: s.xml_sha256 }], where)[0]!;
+      } catch {
+        lastXml = null;
+        failures.push({ versionId: v.id, document: 'signature-xml', status: 'failed', reason: `${where}: signature #${s.seq} (${s.signature_id}): its XML no longer matches its stored SHA-256` });
+      }
     }
-    if (sigs.length) {
+    if (sigs.length && lastXml === null) {
       report.signedVersions++;
-      const last = sigs[sigs.length - 1]!;
+      failures.push({ versionId: v.id, document: 'signed-xml', status: 'failed', reason: `${where}: the signed XML cannot be rebuilt from its stored signatures` });
+    } else if (sigs.length) {
+      report.signedVersions++;
       const sealed = sigs.some((s) => s.signature_id === 'sig-seal');
-      const r = await validateDocument(Buffer.from(last.xml, 'utf8'), { ...validation, xmlContainer: hbsV1.signatureContainer, ...(sealed ? { requireTimestamp: ['sig-seal'] } : {}) });
+      const r = await validateDocument(Buffer.from(lastXml!, 'utf8'), { ...validation, xmlContainer: hbsV1.signatureContainer, ...(sealed ? { requireTimestamp: ['sig-seal'] } : {}) });
       const ids = new Set(r.signatures.map((x) => x.id));
       const missing = sigs.filter((s) => !ids.has(s.signature_id)).map((s) => s.signature_id);
       if (r.status === 'passed' && missing.length === 0) report.signedXmlValid++;
       else failures.push({ versionId: v.id, document: 'signed-xml', status: r.status === 'indeterminate' && !missing.length ? 'indeterminate' : 'failed', reason: `${where}: ${missing.length ? `signatures missing from the XML: ${missing.join(', ')}; ` : ''}${why(r)}` });
       report.xmlSignaturesValid += r.signatures.filter((x) => x.status === 'passed').length;
     }
-    const pdfs = await database.query<{ pdf: Uint8Array; sha256: string }>('select pdf, sha256 from record_pdfs where version_id = $1', [v.id]);
+    const pdfs = await database.query<{ pdf: Uint8Array | null; sha256: string }>(
+      'select b.bytes as pdf, p.sha256 from record_pdfs p left join document_blobs b on b.school_id = p.school_id and b.sha256 = p.sha256 where p.version_id = $1',
+      [v.id],
+    );
     for (const p of pdfs) {
       report.sealedPdfs++;
-      const bytes = new Uint8Array(p.pdf);
+      const bytes = new Uint8Array(p.pdf ?? []);
       if (hex(bytes) !== p.sha256) {
         failures.push({ versionId: v.id, document: 'sealed-pdf', status: 'failed', reason: `${where}: the sealed PDF no longer matches its stored SHA-256` });
         continue;

@@ -22,7 +22,8 @@ import { indexIds } from '../../signing/xml/ids.ts';
 import { allElements, parseXmlSafely } from '../../signing/xml/safe-parse.ts';
 import { appendChildMarkup, locateElement } from '../../signing/xml/source-splice.ts';
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
-import { loadRecord, xmlSha256 } from '../signing/record-facts.ts';
+import { signatureDocumentColumns } from '../records/document-store.ts';
+import { loadRecord } from '../signing/record-facts.ts';
 
 export interface CarryResult {
   /** Subject codes whose signature now stands in the new version. */
@@ -96,6 +97,7 @@ export async function carryForwardSubjectSignatures(tx: Tx, o: { schoolId: strin
       result.resign.push({ code: row.code, why: 'changed' });
       continue;
     }
+    const prevXml = xml;
     xml = candidate;
     seq += 1;
     await tx.insert(recordSignatures).values({
@@ -111,8 +113,7 @@ export async function carryForwardSubjectSignatures(tx: Tx, o: { schoolId: strin
       delegationId: null,
       batchId: null,
       signedAt: sig.signedAt,
-      xml,
-      xmlSha256: xmlSha256(xml),
+      ...signatureDocumentColumns(prevXml, xml),
     });
     result.carried.push(row.code);
     carriedRows.push({ code: row.code, signatureId: sig.signatureId, seq });

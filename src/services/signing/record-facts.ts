@@ -12,13 +12,14 @@
  * (the new teacher's name must be on the document they sign).
  */
 import { createHash } from 'node:crypto';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, lte } from 'drizzle-orm';
 import type { Tx } from '../../db/scope.ts';
 import { classes, classSubjects, delegations, homeroomAssignments, recordSignatures, recordVersions, staff, subjects } from '../../db/schema.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Delegation } from '../../domain/record/delegation.ts';
 import type { RecordSigningFacts, RecordState } from '../../domain/record/signing-order.ts';
 import type { RecordSnapshot } from '../../domain/record/snapshot.ts';
+import { currentSignedXml, documentAfter } from '../records/document-store.ts';
 
 export interface LoadedRecord {
   versionId: string;
@@ -78,15 +79,21 @@ export async function loadRecords(tx: Tx, versions: VersionRow[]): Promise<Loade
       signedSubjects.set(s.versionId, set);
     }
   }
-  // The current document of each signed version: the xml of its highest seq.
-  const wanted = [...lastSeqOf.entries()];
+  // The current document of each signed version: rebuilt through the document store. It is a
+  // second statement: under READ COMMITTED a signature committed in between (another teacher
+  // of the same records, at the same moment) would pair an old seq with a newer document, so
+  // the seq and the signed subjects are taken from what the document itself was rebuilt from.
   const currentXml = new Map<string, string>();
-  if (wanted.length) {
-    const rows = await tx
-      .select({ versionId: recordSignatures.versionId, seq: recordSignatures.seq, xml: recordSignatures.xml })
-      .from(recordSignatures)
-      .where(inArray(recordSignatures.versionId, wanted.map(([id]) => id)));
-    for (const r of rows) if (lastSeqOf.get(r.versionId) === r.seq) currentXml.set(r.versionId, r.xml);
+  const signedIds = [...lastSeqOf.keys()];
+  if (signedIds.length) {
+    for (const [id, d] of await currentSignedXml(tx, signedIds)) {
+      currentXml.set(id, d.xml);
+      if (d.seq !== lastSeqOf.get(id)) {
+        lastSeqOf.set(id, d.seq);
+        const rows = await tx.select({ step: recordSignatures.step, subjects: recordSignatures.subjects }).from(recordSignatures).where(and(eq(recordSignatures.versionId, id), lte(recordSignatures.seq, d.seq)));
+        signedSubjects.set(id, new Set(rows.filter((r) => r.step === 'subject').flatMap((r) => r.subjects)));
+      }
+    }
   }
   // The frozen class of each version: snapshot class name within the school year.
   const yearIds = [...new Set(versions.map((v) => v.schoolYearId))];
@@ -144,14 +151,9 @@ export async function loadRecords(tx: Tx, versions: VersionRow[]): Promise<Loade
 
 /** The document a version had after signature `seq` (0: the frozen XML). */
 export async function documentAt(tx: Tx, versionId: string, seq: number): Promise<string> {
-  if (seq === 0) {
-    const [v] = await tx.select({ xml: recordVersions.xml }).from(recordVersions).where(eq(recordVersions.id, versionId));
-    if (!v) throw new DomainError('not_found', { what: `bản học bạ / record version ${versionId}` });
-    return v.xml;
-  }
-  const [r] = await tx.select({ xml: recordSignatures.xml }).from(recordSignatures).where(and(eq(recordSignatures.versionId, versionId), eq(recordSignatures.seq, seq)));
-  if (!r) throw new DomainError('not_found', { what: `chữ ký ${seq} / signature ${seq} of ${versionId}` });
-  return r.xml;
+  const xml = await documentAfter(tx, versionId, seq);
+  if (xml === null) throw new DomainError('not_found', { what: seq === 0 ? `bản học bạ / record version ${versionId}` : `chữ ký ${seq} / signature ${seq} of ${versionId}` });
+  return xml;
 }
 
 /** The delegations recorded for a person (as the domain's Delegation). */

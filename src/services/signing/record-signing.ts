@@ -6,6 +6,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { inSchool, type Tx } from '../../db/scope.ts';
 import { classes, enrolments, recordPdfs, recordSignatures, recordVersions, schoolYears, signingCertificates } from '../../db/schema.ts';
+import { sealedPdfOf } from '../records/document-store.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { canReadStudentRecord, hasPermission, type ActorScope } from '../../domain/policies/permissions.ts';
 import { decideSigning, RECORD_STATE_LABELS_VI, SIGNING_STEPS, STATE_BEFORE, type SigningStep } from '../../domain/record/signing-order.ts';
@@ -60,7 +61,7 @@ export async function sealedRecordPdf(opts: { db: Db; actor: ActorScope; schoolI
     const [v] = await tx.select({ studentId: recordVersions.studentId, version: recordVersions.version, snapshot: recordVersions.snapshot }).from(recordVersions).where(eq(recordVersions.id, opts.versionId));
     if (!v) throw new DomainError('not_found', { what: 'bản học bạ / record version' });
     await assertReadable(tx, opts.actor, v.studentId);
-    const [p] = await tx.select().from(recordPdfs).where(eq(recordPdfs.versionId, opts.versionId));
+    const p = await sealedPdfOf(tx, opts.versionId);
     if (!p) throw new DomainError('not_found', { what: 'bản PDF đã đóng dấu / sealed PDF' });
     return { pdf: p.pdf, sha256: p.sha256, version: v.version, studentName: (v.snapshot as { identity: { fullName: string } }).identity.fullName };
   });

@@ -5,10 +5,9 @@
  * key as PAdES B-T, and given the revocation evidence (DSS, B-LT). Both documents must
  * validate against the trust context before anything is stored.
  */
-import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/scope.ts';
-import { recordPdfs, recordSignatures, signingCertificates } from '../../db/schema.ts';
+import { recordSignatures, schools, signingCertificates } from '../../db/schema.ts';
 import { hbsV1 } from '../../documents/hbs-xml/hbs-v1.ts';
 import { renderRecordDocument, type SignatureBlock } from '../../documents/pdf/render-record.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -16,6 +15,7 @@ import { signPdf } from '../../signing/pades/index.ts';
 import { revocationClient } from '../../signing/revocation/revocation-client.ts';
 import type { Signer } from '../../signing/signer.ts';
 import { validateDocument, type ValidationReport } from '../../signing/validation/index.ts';
+import { putSealedPdf } from '../records/document-store.ts';
 import { verificationOf } from '../records/render-version.ts';
 import { imagesForSigning } from '../staff/signature-images.ts';
 import type { LoadedRecord } from './record-facts.ts';
@@ -70,7 +70,8 @@ export async function produceSealedPdf(tx: Tx, opts: { schoolId: string; rec: Lo
   let pdf: Uint8Array;
   try {
     const blocks = await signatureBlocks(tx, rec);
-    const rendered = await renderRecordDocument(rec.snapshot, { xml: opts.signedXml, verification: verificationOf(rec.frozenDigest, env.publicUrl), signatures: blocks });
+    const [school] = await tx.select({ practiceOf: schools.practiceOfSchoolId }).from(schools).where(eq(schools.id, opts.schoolId));
+    const rendered = await renderRecordDocument(rec.snapshot, { xml: opts.signedXml, verification: verificationOf(rec.frozenDigest, env.publicUrl), signatures: blocks, practice: school?.practiceOf != null });
     pdf = await signPdf({
       pdf: rendered.pdf,
       signer: opts.signer,
@@ -88,7 +89,6 @@ export async function produceSealedPdf(tx: Tx, opts: { schoolId: string; rec: Lo
   }
   const pdfReport = await validateDocument(pdf, { ...validation, requireTimestamp: true });
   if (pdfReport.status !== 'passed') throw new DomainError('signing.seal_failed', { detail: `${where}: the sealed PDF does not validate: ${failures(pdfReport)}` });
-  const sha256 = createHash('sha256').update(pdf).digest('hex');
-  await tx.insert(recordPdfs).values({ schoolId: opts.schoolId, versionId: rec.versionId, pdf: Buffer.from(pdf), sha256, createdAt: opts.now });
+  const sha256 = await putSealedPdf(tx, { schoolId: opts.schoolId, versionId: rec.versionId, pdf, now: opts.now });
   return { sha256, bytes: pdf.length };
 }

@@ -5,12 +5,13 @@
  * equal to the bytes. A version that fails is reported with the reason and never sent.
  */
 import { createHash } from 'node:crypto';
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/scope.ts';
-import { recordPdfs, recordSignatures, recordVersions, schoolYears, schools, syncItems } from '../../db/schema.ts';
+import { recordSignatures, recordVersions, schoolYears, schools, syncItems } from '../../db/schema.ts';
 import { findRecordFormat } from '../../documents/hbs-xml/index.ts';
 import type { RecordSnapshot } from '../../domain/record/snapshot.ts';
 import { verificationCode } from '../../domain/record/verification-code.ts';
+import { currentSignedXml, DocumentIntegrityError, sealedPdfsOf } from '../records/document-store.ts';
 import { recordKey, type ManifestRecord, type SyncTarget } from './protocol.ts';
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
@@ -85,16 +86,29 @@ export async function packItems(tx: Tx, items: Array<{ id: string; versionId: st
     .innerJoin(schools, eq(schools.id, recordVersions.schoolId))
     .where(inArray(recordVersions.id, versionIds));
   const byId = new Map(versions.map((v) => [v.id, v]));
-  const lastSigs = await tx
-    .selectDistinctOn([recordSignatures.versionId], { versionId: recordSignatures.versionId, step: recordSignatures.step, xml: recordSignatures.xml, xmlSha256: recordSignatures.xmlSha256 })
-    .from(recordSignatures)
-    .where(inArray(recordSignatures.versionId, versionIds))
-    .orderBy(recordSignatures.versionId, desc(recordSignatures.seq));
-  const sigById = new Map(lastSigs.map((s) => [s.versionId, s]));
+  // Documents come from the document store (rebuilt and re-hashed); a damaged one fails its own item only.
+  const sigById = new Map<string, { xml: string; xmlSha256: string } | DocumentIntegrityError>();
+  const pdfs = new Map<string, { pdf: Buffer; sha256: string } | DocumentIntegrityError>();
+  const each = async <T>(into: Map<string, T | DocumentIntegrityError>, load: (ids: string[]) => Promise<Map<string, T>>) => {
+    try {
+      for (const [id, d] of await load(versionIds)) into.set(id, d);
+    } catch (e) {
+      if (!(e instanceof DocumentIntegrityError)) throw e;
+      for (const id of versionIds) {
+        try {
+          for (const [k, d] of await load([id])) into.set(k, d);
+        } catch (err) {
+          if (!(err instanceof DocumentIntegrityError)) throw err;
+          into.set(id, err);
+        }
+      }
+    }
+  };
+  await each(sigById, (ids) => currentSignedXml(tx, ids));
+  await each(pdfs, (ids) => sealedPdfsOf(tx, ids));
   const seals = new Set(
     (await tx.select({ versionId: recordSignatures.versionId }).from(recordSignatures).where(and(inArray(recordSignatures.versionId, versionIds), eq(recordSignatures.step, 'seal')))).map((s) => s.versionId),
   );
-  const pdfs = new Map((await tx.select({ versionId: recordPdfs.versionId, pdf: recordPdfs.pdf, sha256: recordPdfs.sha256 }).from(recordPdfs).where(inArray(recordPdfs.versionId, versionIds))).map((p) => [p.versionId, p]));
   for (const item of items) {
     const fail = (why: string) => out.invalid.push({ itemId: item.id, versionId: item.versionId, message: why });
     const v = byId.get(item.versionId);
@@ -117,8 +131,8 @@ export async function packItems(tx: Tx, items: Array<{ id: string; versionId: st
       fail(`${label}: thiếu chữ ký số của nhà trường (sig-seal) / the school seal signature is missing`);
       continue;
     }
-    const xml = Buffer.from(sig.xml, 'utf8');
-    if (sha256(xml) !== sig.xmlSha256) {
+    const xml = sig instanceof DocumentIntegrityError ? null : Buffer.from(sig.xml, 'utf8');
+    if (sig instanceof DocumentIntegrityError || !xml || sha256(xml) !== sig.xmlSha256) {
       fail(`${label}: SHA-256 của XML đã ký không khớp giá trị lưu / the signed XML does not match its stored digest`);
       continue;
     }
@@ -143,7 +157,7 @@ export async function packItems(tx: Tx, items: Array<{ id: string; versionId: st
       fail(`${label}: thiếu bản PDF đã đóng dấu / the sealed PDF is missing`);
       continue;
     }
-    if (sha256(p.pdf) !== p.sha256) {
+    if (p instanceof DocumentIntegrityError || sha256(p.pdf) !== p.sha256) {
       fail(`${label}: SHA-256 của PDF không khớp giá trị lưu / the sealed PDF does not match its stored digest`);
       continue;
     }

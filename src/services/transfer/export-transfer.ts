@@ -5,11 +5,13 @@
  * with the school seal. The ZIP is stored (transfers_out) so it can be downloaded again
  * until the receiving school's acknowledgment comes back; the export is audited.
  */
+import { assertRealSchool } from '../practice/practice-school.ts';
 import { randomUUID, createHash } from 'node:crypto';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { inSchool, type Tx } from '../../db/scope.ts';
-import { recordPdfs, recordSignatures, recordVersions, schoolYears, students, transfersOut } from '../../db/schema.ts';
+import { recordPdfs, recordVersions, schoolYears, students, transfersOut } from '../../db/schema.ts';
+import { currentSignedXml, sealedPdfsOf } from '../records/document-store.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { ActorScope } from '../../domain/policies/permissions.ts';
 import type { TransferOutView } from '../../server/api-types.ts';
@@ -37,17 +39,17 @@ function cleanText(v: string, field: string, max: number): string {
 /** The sealed versions of a student with their PDF and signed XML, oldest year first. */
 async function sealedRecordsOf(tx: Tx, studentId: string) {
   const rows = await tx
-    .select({ id: recordVersions.id, version: recordVersions.version, year: schoolYears.name, xml: recordVersions.xml, pdf: recordPdfs.pdf })
+    .select({ id: recordVersions.id, version: recordVersions.version, year: schoolYears.name, xml: recordVersions.xml })
     .from(recordVersions)
     .innerJoin(schoolYears, eq(schoolYears.id, recordVersions.schoolYearId))
     .innerJoin(recordPdfs, eq(recordPdfs.versionId, recordVersions.id))
     .where(and(eq(recordVersions.studentId, studentId), eq(recordVersions.state, 'sealed')))
     .orderBy(asc(schoolYears.startsOn), asc(recordVersions.version));
   const out: Array<{ year: string; version: number; pdf: Buffer; xml: string }> = [];
-  for (const r of rows) {
-    const [last] = await tx.select({ xml: recordSignatures.xml }).from(recordSignatures).where(eq(recordSignatures.versionId, r.id)).orderBy(desc(recordSignatures.seq)).limit(1);
-    out.push({ year: r.year, version: r.version, pdf: r.pdf, xml: last?.xml ?? r.xml });
-  }
+  const ids = rows.map((r) => r.id);
+  const signed = await currentSignedXml(tx, ids);
+  const pdfs = await sealedPdfsOf(tx, ids);
+  for (const r of rows) out.push({ year: r.year, version: r.version, pdf: pdfs.get(r.id)!.pdf, xml: signed.get(r.id)?.xml ?? r.xml });
   return out;
 }
 
@@ -57,6 +59,7 @@ async function sealedRecordsOf(tx: Tx, studentId: string) {
  * (the receiving school matches students by it).
  */
 export async function exportTransferPackage(opts: { db: Db; actor: ActorScope; who: Actor; schoolId: string; studentId: string; destination: string; reason: string; password: string; env: SigningEnv; now?: Date }): Promise<TransferOutSummary> {
+  await assertRealSchool(opts.db, opts.schoolId, { vi: 'lập hồ sơ chuyển trường', en: 'make a transfer package' });
   const destination = cleanText(opts.destination, 'destination', 300);
   const reason = cleanText(opts.reason, 'reason', 1000);
   const now = opts.now ?? new Date();

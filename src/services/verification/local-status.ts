@@ -7,9 +7,10 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { inSystem } from '../../db/scope.ts';
-import { recordPdfs, recordRevocations, recordSignatures, recordVersions, schools } from '../../db/schema.ts';
+import { recordRevocations, recordVersions, schools } from '../../db/schema.ts';
 import { normaliseVerificationCode, verificationCode } from '../../domain/record/verification-code.ts';
 import type { RecordStatusView } from '../../server/api-types.ts';
+import { currentSignedXml, sealedPdfOf } from '../records/document-store.ts';
 import { verificationOf } from '../records/render-version.ts';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -35,8 +36,12 @@ export function digestPrefixOf(code: string): string {
 
 type VersionRow = typeof recordVersions.$inferSelect;
 
-async function statusOf(tx: Parameters<Parameters<typeof inSystem>[1]>[0], v: Pick<VersionRow, 'id' | 'version' | 'state' | 'digest'>, publicUrl: string): Promise<RecordStatusView> {
+async function statusOf(tx: Parameters<Parameters<typeof inSystem>[1]>[0], v: Pick<VersionRow, 'id' | 'version' | 'state' | 'digest' | 'schoolId'>, publicUrl: string): Promise<RecordStatusView> {
   const base = { source: 'local' as const, version: v.version, supersededBy: null, revocation: null, statusList: null };
+  const [school] = await tx.select({ practiceOf: schools.practiceOfSchoolId }).from(schools).where(eq(schools.id, v.schoolId));
+  if (school?.practiceOf) {
+    return { ...base, state: 'practice', reason: `version ${v.version} belongs to a practice school (a rehearsal with test certificates): it is not a real record and has no legal value` };
+  }
   const [rev] = await tx.select().from(recordRevocations).where(eq(recordRevocations.versionId, v.id));
   if (rev) {
     return { ...base, state: 'revoked', reason: `version ${v.version} was revoked by the school on ${rev.revokedAt.toISOString()}: ${rev.reason}`, revocation: { reason: rev.reason, revokedAt: rev.revokedAt.toISOString() } };
@@ -59,7 +64,7 @@ async function statusOf(tx: Parameters<Parameters<typeof inSystem>[1]>[0], v: Pi
 }
 
 async function withXml(tx: Parameters<Parameters<typeof inSystem>[1]>[0], v: VersionRow, publicUrl: string): Promise<LocalRecord> {
-  const [sig] = await tx.select({ xml: recordSignatures.xml }).from(recordSignatures).where(eq(recordSignatures.versionId, v.id)).orderBy(desc(recordSignatures.seq)).limit(1);
+  const sig = (await currentSignedXml(tx, [v.id])).get(v.id);
   return { schoolId: v.schoolId, versionId: v.id, version: v.version, state: v.state, digest: v.digest, status: await statusOf(tx, v, publicUrl), signedXml: sig?.xml ?? null };
 }
 
@@ -85,7 +90,7 @@ export async function sealedRecordByCode(db: Db, typed: string, publicUrl: strin
       .where(and(sql`left(${recordVersions.digest}, 12) = ${digestPrefixOf(code)}`, inArray(recordVersions.state, ['sealed', 'superseded'])))
       .orderBy(desc(recordVersions.version));
     for (const v of rows.filter((r) => verificationCode(r.digest) === code)) {
-      const [pdf] = await tx.select({ pdf: recordPdfs.pdf }).from(recordPdfs).where(eq(recordPdfs.versionId, v.id));
+      const pdf = await sealedPdfOf(tx, v.id);
       if (pdf) return { ...(await withXml(tx, v, publicUrl)), pdf: pdf.pdf };
     }
     return null;
