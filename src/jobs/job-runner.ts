@@ -8,7 +8,7 @@
  * where row-level security scopes it to the school and the HTTP routes read it.
  */
 import PgBoss from 'pg-boss';
-import type { Database } from '../db/client.ts';
+import { JOBS_SETUP_LOCK_KEY, withAdvisoryLock, type Database } from '../db/client.ts';
 import { bossDb } from './db-executor.ts';
 import { recordExportJob, recordExportHousekeeping } from './record-export-job.ts';
 import { syncHousekeeping, syncJob } from './sync-job.ts';
@@ -35,13 +35,20 @@ export interface JobContext {
   /** Aborted when the runner stops: a job stops between two steps and leaves its work resumable. */
   signal: AbortSignal;
   log: (message: string) => void;
+  /** A running job's row without a heartbeat for this long was left by a dead instance (HOCBA_JOB_STALE_SECONDS; unset: each job's default). */
+  staleMs?: number;
 }
 
 export type JobHandler<N extends JobName> = (payload: JobPayloads[N], ctx: JobContext) => Promise<void>;
 export type JobHandlers = { [N in JobName]: JobHandler<N> };
 
-/** Queues a job; used by housekeeping to re-send work. */
-export type SendJob = <N extends JobName>(name: N, payload: JobPayloads[N]) => Promise<string>;
+/**
+ * Queues a job; used by housekeeping to re-send work. `takeOver` (singleton queues): the work's
+ * own row says its worker stopped reporting, so a job of the same key still 'active' in
+ * pg-boss belongs to a dead instance — it is failed first, or it would block the key (and,
+ * being the oldest job, the queue) until it expires hours later.
+ */
+export type SendJob = <N extends JobName>(name: N, payload: JobPayloads[N], opts?: { takeOver?: boolean }) => Promise<string>;
 export type Housekeeping = (ctx: JobContext, send: SendJob) => Promise<void>;
 
 const QUEUES: { [N in JobName]: { expireInSeconds: number; policy?: 'singleton'; singletonKey?: (p: JobPayloads[N]) => string } } = {
@@ -81,6 +88,15 @@ export interface JobRunnerOptions {
 
 const RUNNERS = new WeakMap<Database, JobRunner>();
 
+/** A positive number of seconds from the environment, or undefined when unset. */
+function secondsFromEnv(name: string): number | undefined {
+  const raw = process.env[name]?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number of seconds, got "${raw}"`);
+  return n;
+}
+
 /** The runner created for this database in this process (routes other than its creator's queue jobs through it). */
 export function jobRunnerFor(database: Database): JobRunner | undefined {
   return RUNNERS.get(database);
@@ -92,16 +108,25 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
   const handlers: JobHandlers = { ...DEFAULT_HANDLERS, ...opts.handlers };
   const housekeeping = opts.housekeeping ?? [recordExportHousekeeping, syncHousekeeping, reminderHousekeeping, backupHousekeeping];
   const abort = new AbortController();
-  const ctx: JobContext = { database: opts.database, publicUrl: opts.publicUrl, signal: abort.signal, log };
+  const staleSeconds = secondsFromEnv('HOCBA_JOB_STALE_SECONDS');
+  const ctx: JobContext = { database: opts.database, publicUrl: opts.publicUrl, signal: abort.signal, log, ...(staleSeconds ? { staleMs: staleSeconds * 1000 } : {}) };
   const workers = new Map<JobName, string>();
   let boss: PgBoss | null = null;
   let starting: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
 
-  const sendNow: SendJob = async (name, payload) => {
+  const sendNow: SendJob = async (name, payload, sendOpts) => {
     if (!boss) throw new Error(`job runner: cannot queue ${name}, the runner is not started`);
     const q = QUEUES[name] as { expireInSeconds: number; singletonKey?: (p: typeof payload) => string };
+    if (sendOpts?.takeOver && q.singletonKey) {
+      const key = q.singletonKey(payload);
+      const stale = await opts.database.query<{ id: string }>(`select id::text as id from pgboss.job where name = $1 and singleton_key = $2 and state = 'active'`, [name, key]);
+      if (stale.length) {
+        for (const j of stale) await boss.fail(name, j.id, { message: 'taken over: the instance running it stopped reporting' });
+        log(`${name} ${key}: took over ${stale.length} job(s) left active by a stopped instance`);
+      }
+    }
     const id = await boss.send(name, payload, { retryLimit: 0, expireInSeconds: q.expireInSeconds, ...(q.singletonKey ? { singletonKey: q.singletonKey(payload) } : {}) });
     if (!id) throw new Error(`job runner: pg-boss did not accept a ${name} job`);
     const worker = workers.get(name);
@@ -123,11 +148,17 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
     const b = new PgBoss({ db: bossDb(opts.database), schedule: false, supervise: true, migrate: true });
     // Without a listener an 'error' event (e.g. a poll while the database restarts) would crash the process.
     b.on('error', (err: Error) => log(`pg-boss: ${err.message}`));
-    await b.start();
+    // Instances starting together on a fresh PostgreSQL deadlocked in createQueue (found by
+    // deploy12 with two `hocba serve` at once): they take turns setting up schema and queues.
+    await withAdvisoryLock(opts.database, JOBS_SETUP_LOCK_KEY, async () => {
+      await b.start();
+      for (const name of Object.keys(QUEUES) as JobName[]) {
+        const policy = (QUEUES[name] as { policy?: 'singleton' }).policy;
+        if (!(await b.getQueue(name))) await b.createQueue(name, { name, retryLimit: 0, expireInSeconds: QUEUES[name].expireInSeconds, ...(policy ? { policy } : {}) });
+      }
+    });
     boss = b;
     for (const name of Object.keys(QUEUES) as JobName[]) {
-      const policy = (QUEUES[name] as { policy?: 'singleton' }).policy;
-      if (!(await b.getQueue(name))) await b.createQueue(name, { name, retryLimit: 0, expireInSeconds: QUEUES[name].expireInSeconds, ...(policy ? { policy } : {}) });
       const handler = handlers[name] as JobHandler<JobName>;
       const id = await b.work<JobPayloads[JobName]>(name, { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2 }, async (jobs) => {
         for (const job of jobs) await handler(job.data, ctx);
@@ -135,7 +166,8 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
       workers.set(name, id);
     }
     await runHousekeeping();
-    timer = setInterval(() => void runHousekeeping(), opts.housekeepingEveryMs ?? 10 * 60_000);
+    // Housekeeping is also how work left by a dead instance is picked up by the live ones.
+    timer = setInterval(() => void runHousekeeping(), opts.housekeepingEveryMs ?? (secondsFromEnv('HOCBA_JOB_HOUSEKEEPING_SECONDS') ?? 600) * 1000);
     timer.unref();
   }
 

@@ -15,5 +15,5 @@ export async function recordExportJob(payload: JobPayloads['records.export'], ct
 export const recordExportHousekeeping: Housekeeping = async (ctx, send) => {
   await purgeExpiredExports(ctx.database.db);
   // A duplicate job is harmless: only a waiting export is claimed and run.
-  for (const e of await exportsToResume(ctx.database.db)) await send('records.export', e);
+  for (const e of await exportsToResume(ctx.database.db, new Date(), ctx.staleMs)) await send('records.export', e);
 };

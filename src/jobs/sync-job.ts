@@ -28,5 +28,6 @@ export async function syncJob(payload: JobPayloads['sync.run'], ctx: JobContext)
 
 export const syncHousekeeping: Housekeeping = async (ctx, send) => {
   // A duplicate job is harmless: the run is claimed only while queued or running, one per school.
-  for (const r of await syncRunsToResume(ctx.database.db)) await send('sync.run', r);
+  // A RUNNING run returned here stopped reporting: its instance died, take its pg-boss job over.
+  for (const r of await syncRunsToResume(ctx.database.db, new Date(), ctx.staleMs)) await send('sync.run', { runId: r.runId, schoolId: r.schoolId }, { takeOver: r.status === 'running' });
 };

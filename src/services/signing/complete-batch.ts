@@ -9,7 +9,7 @@
  * untouched; the batch can be completed again later (signed items are skipped).
  */
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { inSchool, type Tx } from '../../db/scope.ts';
 import { recordSignatures, recordVersions, signingBatches, signingBatchItems } from '../../db/schema.ts';
@@ -23,7 +23,8 @@ import { appendAudit, type Actor } from '../audit/append-audit.ts';
 import { activeCertificate, checkCertificateNow, type SigningCertificate } from '../certificates/signing-certificates.ts';
 import { supersedePredecessors } from '../corrections/versions.ts';
 import { certificateOwner, type ItemLabel, type StoredState } from './prepare-batch.ts';
-import { delegationsOf, documentAt, loadRecord, xmlSha256 } from './record-facts.ts';
+import { signatureDocumentColumns } from '../records/document-store.ts';
+import { delegationsOf, documentAt, loadRecord } from './record-facts.ts';
 import { produceSealedPdf } from './seal-pdf.ts';
 import { serverSigner } from './server-signer.ts';
 import { engineError, refusalError, type SigningEnv } from './signing-env.ts';
@@ -136,6 +137,8 @@ export async function completeSigningItems(opts: {
   env: SigningEnv;
   now?: () => Date;
   lang?: Lang;
+  /** The claim of a server-key / remote request: renewed after each item so its lease outlasts a long chunk. */
+  claim?: { token: string; leaseMs: number };
 }): Promise<CompleteResult> {
   const clock = opts.now ?? (() => new Date());
   const lang = opts.lang ?? 'vi';
@@ -163,17 +166,27 @@ export async function completeSigningItems(opts: {
     }
     try {
       const value = b64(v.signatureValue);
-      await completeItem({ ...opts, batch, item, cert, delegations, value, step, now: clock() });
-      results.push({ itemId: item.id, versionId: item.versionId, status: 'signed', error: null });
+      const done = await completeItem({ ...opts, batch, item, cert, delegations, value, step, now: clock() });
+      results.push({ itemId: item.id, versionId: item.versionId, status: done, error: null });
     } catch (e) {
       const err = isUniqueViolation(e)
         ? new DomainError('signing.already_signed', { step, subjects: item.subjects.length ? ` (${item.subjects.join(', ')})` : '' })
         : engineError(e, `signature ${item.signatureId ?? '?'}`);
       if (!(err.code as string).startsWith('signing.') && err.code !== 'not_found') console.error('signing: unexpected failure', e);
+      // Never over a success: another request (another instance) may have signed it meanwhile.
       await inSchool(opts.db, opts.schoolId, (tx) =>
-        tx.update(signingBatchItems).set({ status: 'failed', errorCode: err.code, errorParams: err.params, errorMessage: err.localized('en'), updatedAt: clock() }).where(eq(signingBatchItems.id, item.id)),
+        tx.update(signingBatchItems).set({ status: 'failed', errorCode: err.code, errorParams: err.params, errorMessage: err.localized('en'), updatedAt: clock() }).where(and(eq(signingBatchItems.id, item.id), ne(signingBatchItems.status, 'signed'))),
       );
       results.push({ itemId: item.id, versionId: item.versionId, status: 'failed', error: { code: err.code, message: err.localized(lang) } });
+    }
+    if (opts.claim) {
+      const { token, leaseMs } = opts.claim;
+      await inSchool(opts.db, opts.schoolId, (tx) =>
+        tx
+          .update(signingBatchItems)
+          .set({ claimedUntil: sql`now() + make_interval(secs => ${leaseMs / 1000})` })
+          .where(and(eq(signingBatchItems.batchId, batch.id), eq(signingBatchItems.claimToken, token), ne(signingBatchItems.status, 'signed'))),
+      );
     }
   }
   const all = await inSchool(opts.db, opts.schoolId, (tx) => tx.select({ status: signingBatchItems.status }).from(signingBatchItems).where(eq(signingBatchItems.batchId, batch.id)));
@@ -193,12 +206,16 @@ async function completeItem(o: {
   value: Uint8Array;
   step: SigningStep;
   now: Date;
-}): Promise<void> {
+}): Promise<'signed' | 'skipped'> {
   const { item, step } = o;
   if (!item.prepared || !item.signatureId) throw new DomainError('signing.nothing_to_sign', { step });
   // The seal's PDF is signed with the seal key, which must be held by the server.
   const pdfSigner = step === 'seal' ? await serverSigner(o.cert, o.env) : null;
-  await inSchool(o.db, o.schoolId, async (tx) => {
+  return inSchool(o.db, o.schoolId, async (tx) => {
+    // The item row first: a request completing the same item at the same time (another tab,
+    // a retry, another server instance) waits here and then finds it signed: skipped, not failed.
+    const [now] = await tx.select({ status: signingBatchItems.status }).from(signingBatchItems).where(eq(signingBatchItems.id, item.id)).for('update');
+    if (!now || now.status === 'signed' || now.status === 'refused') return 'skipped' as const;
     const rec = await loadRecord(tx, item.versionId, { lock: true });
     const [dup] = await tx.select({ id: recordSignatures.id }).from(recordSignatures).where(and(eq(recordSignatures.versionId, rec.versionId), eq(recordSignatures.signatureId, item.signatureId!)));
     if (dup) throw new DomainError('signing.already_signed', { step, subjects: item.subjects.length ? ` (${item.subjects.join(', ')})` : '' });
@@ -232,8 +249,7 @@ async function completeItem(o: {
         delegationId,
         batchId: o.batch.id,
         signedAt: o.now,
-        xml: signed,
-        xmlSha256: xmlSha256(signed),
+        ...signatureDocumentColumns(rec.currentXml, signed),
       })
       .returning({ id: recordSignatures.id });
     const next = stateAfterSigning(rec.facts, step, item.subjects);
@@ -263,6 +279,7 @@ async function completeItem(o: {
         ...(superseded.length ? { superseded } : {}),
       },
     });
-    await tx.update(signingBatchItems).set({ status: 'signed', errorCode: null, errorParams: null, errorMessage: null, recordSignatureId: row!.id, updatedAt: o.now }).where(eq(signingBatchItems.id, item.id));
+    await tx.update(signingBatchItems).set({ status: 'signed', errorCode: null, errorParams: null, errorMessage: null, recordSignatureId: row!.id, claimToken: null, claimedUntil: null, updatedAt: o.now }).where(eq(signingBatchItems.id, item.id));
+    return 'signed' as const;
   });
 }

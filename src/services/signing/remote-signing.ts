@@ -11,7 +11,7 @@ import { cscSigner } from '../../signing/csc/csc-signer.ts';
 import { SigningError } from '../../signing/signer.ts';
 import type { SigningCertificate } from '../certificates/signing-certificates.ts';
 import type { CompleteResult } from './complete-batch.ts';
-import { signWaitingItems, type BatchSigningOptions, type WaitingBatch } from './server-key.ts';
+import { claimLeaseMs, signWaitingItems, type BatchSigningOptions, type WaitingBatch } from './server-key.ts';
 import { engineError } from './signing-env.ts';
 
 /** Signatures per approval: CSC services cap numSignatures (multisign); 1,000 covers a grade. */
@@ -99,6 +99,7 @@ export async function signBatchRemotely(opts: RemoteSigningOptions): Promise<Com
         description: `Học bạ số: ký ${batch.count} mục (bước ${STEP_VI[batch.step]})`,
       });
     },
-    { chunk: PER_APPROVAL, describe },
+    // The claim on the items must outlast the wait for the approval on the phone.
+    { chunk: PER_APPROVAL, describe, leaseMs: (opts.approvalMs ?? DEFAULT_APPROVAL_MS) + claimLeaseMs() },
   );
 }

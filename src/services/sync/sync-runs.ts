@@ -4,6 +4,7 @@
  * them), the per-record results, "resubmit after correction", and retrying a failed run.
  * The run itself is done by the 'sync.run' job (run-sync.ts).
  */
+import { assertRealSchool } from '../practice/practice-school.ts';
 import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { inSchool, type Tx } from '../../db/scope.ts';
@@ -48,6 +49,7 @@ function presentRun(r: typeof syncRuns.$inferSelect): SyncRunView {
  * target) that one is returned instead (`created: false`): at most one sync of a school at a time.
  */
 export async function requestSyncRun(opts: { db: Db; who: Actor; schoolId: string; target: SyncTarget; trigger: 'manual' | 'resubmit' | 'retry' | 'cli'; resubmitItemIds?: string[] }): Promise<{ run: SyncRunView; created: boolean }> {
+  await assertRealSchool(opts.db, opts.schoolId, { vi: 'gửi học bạ lên CSDL ngành hay VNeID', en: 'send records to the national HBS database or VNeID' });
   const settings = await getSyncSettings({ db: opts.db, schoolId: opts.schoolId });
   const s = settings.find((x) => x.target === opts.target)!;
   if (s.source === 'none' || !s.enabled) throw new DomainError('validation', { summary: `chưa cấu hình kết nối ${opts.target === 'hbs' ? 'CSDL học bạ số' : 'VNeID'} (hoặc đang tắt) / the ${opts.target} target is not configured or disabled` });
@@ -108,11 +110,11 @@ export async function getSyncRun(opts: { db: Db; schoolId: string; runId: string
 }
 
 /** Runs to (re)start: queued ones, and running ones whose worker stopped reporting (housekeeping). */
-export async function syncRunsToResume(db: Db, now = new Date()): Promise<Array<{ runId: string; schoolId: string }>> {
+export async function syncRunsToResume(db: Db, now = new Date(), staleMs = SYNC_STALE_MS): Promise<Array<{ runId: string; schoolId: string; status: string }>> {
   const rows = await db
-    .select({ runId: syncRuns.id, schoolId: syncRuns.schoolId })
+    .select({ runId: syncRuns.id, schoolId: syncRuns.schoolId, status: syncRuns.status })
     .from(syncRuns)
-    .where(or(eq(syncRuns.status, 'queued'), and(eq(syncRuns.status, 'running'), lt(syncRuns.heartbeatAt, new Date(now.getTime() - SYNC_STALE_MS)))));
+    .where(or(eq(syncRuns.status, 'queued'), and(eq(syncRuns.status, 'running'), lt(syncRuns.heartbeatAt, new Date(now.getTime() - staleMs)))));
   return rows;
 }
 

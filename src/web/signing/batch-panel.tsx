@@ -14,6 +14,8 @@ import type { MessageKey } from '../i18n/index.ts';
 import { signItemsWithAgent } from './agent-client.ts';
 import { AgentPanel, useAgent, useAgentProblemText } from './agent-panel.tsx';
 import { signingApi, type BatchItemView, type BatchView, type SigningStep } from './signing-api.ts';
+import { ErrorFixLink } from '../help/error-fix-link.tsx';
+import { errorHelp } from '../help/error-help.ts';
 
 type Method = 'server' | 'agent' | 'csc';
 
@@ -29,6 +31,8 @@ export function BatchPanel({ batchIds, onClose, onPrepared, onChanged }: { batch
   const agent = useAgent();
   const [batches, setBatches] = useState<BatchView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The code of the last failure, so the error can link to its troubleshooting section.
+  const [errorCode, setErrorCode] = useState<string | null>(null);
   const [serverKey, setServerKey] = useState<boolean | null>(null);
   const [remoteKey, setRemoteKey] = useState(false);
   const [provider, setProvider] = useState({ username: '', password: '', pin: '' });
@@ -92,11 +96,18 @@ export function BatchPanel({ batchIds, onClose, onPrepared, onChanged }: { batch
           // long enough for a proxy to cut; a closed page leaves the rest waiting, resumable.
           const per = b.step === 'seal' ? SEAL_PER_REQUEST : SIGN_PER_REQUEST;
           // The server takes pending items before failed ones, so this ends once none is pending.
-          for (;;) {
+          for (let idle = 0; ; ) {
             const r = await signingApi.signWithServerKey(b.batchId, password, per);
             done += r.results.length;
             setProgress({ done: Math.min(done, total), total });
-            if (r.results.length === 0 || r.progress.pending === 0) break;
+            if (r.progress.pending === 0) break;
+            if (r.results.length > 0) idle = 0;
+            else {
+              // Every waiting item is held by another request: another tab, or a server that
+              // died mid-chunk (its claim lapses within a minute). Wait for it, up to 90 s.
+              if (++idle > 18) break;
+              await new Promise((resolve) => setTimeout(resolve, 5_000));
+            }
           }
         } else if (method === 'csc') {
           // One approval on the phone per batch; the request answers once it is signed, declined or timed out.
@@ -119,6 +130,7 @@ export function BatchPanel({ batchIds, onClose, onPrepared, onChanged }: { batch
       setProvider((p) => ({ ...p, password: '', pin: '' }));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : agentProblem(e));
+      setErrorCode(e instanceof ApiError ? e.code : 'agent');
     } finally {
       setRunning(false);
       await load();
@@ -241,7 +253,7 @@ export function BatchPanel({ batchIds, onClose, onPrepared, onChanged }: { batch
             </div>
           </Card>
         )}
-        {error && <Alert type="error" showIcon title={error} data-testid="batch-error" />}
+        {error && <Alert type="error" showIcon title={error} data-testid="batch-error" description={errorHelp(errorCode ?? undefined).topic ? <ErrorFixLink code={errorCode} /> : undefined} />}
         <Typography.Title level={5} style={{ margin: 0 }}>{t('signing.itemsTitle')}</Typography.Title>
         <Table<BatchItemView>
           size="small"

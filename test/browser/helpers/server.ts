@@ -20,6 +20,8 @@ export interface RunningServer {
   /** Everything the server printed so far (for failure messages). */
   output: () => string;
   stop: () => Promise<void>;
+  /** SIGKILL, as a crash would (test/http/two-instances.test.ts); resolves once the process is gone. */
+  kill: () => Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -124,5 +126,9 @@ export async function startServer(opts: { env?: Record<string, string>; timeoutM
     throw error;
   }
 
-  return { url: `http://localhost:${port}`, port, dataDir, output: () => output, stop };
+  const kill = async () => {
+    child.kill('SIGKILL');
+    await waitForExit(child, 10_000);
+  };
+  return { url: `http://localhost:${port}`, port, dataDir, output: () => output, stop, kill };
 }
