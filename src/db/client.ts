@@ -134,25 +134,66 @@ export function knownMigrations(): JournalEntry[] {
  * migrations this build does not know (made by a newer hocba).
  */
 export async function migrateDatabase(database: Database, where: string): Promise<void> {
+  if (database.kind === 'pglite') {
+    await refuseNewerDatabase(database.query, where);
+    await migratePglite(database.db as never, { migrationsFolder: MIGRATIONS_DIR });
+    return;
+  }
+  // Several instances starting at once (a rolling restart, systemd starting hocba@1 and
+  // hocba@2 together) must not migrate side by side: a session-level advisory lock, held on
+  // ONE dedicated connection from before the version check until after the last migration,
+  // which run on that same connection. (Taken through the pool, lock and unlock could land on
+  // different connections, leaving the lock held by an idle client.) The others wait, then
+  // find nothing left to apply.
+  await withAdvisoryLock(database, MIGRATION_LOCK_KEY, async (holder) => {
+    if (!holder) throw new Error('migrateDatabase: no PostgreSQL connection');
+    await refuseNewerDatabase(async (text) => (await holder.query(text)).rows, where);
+    await migratePg(drizzlePg(holder, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+  });
+}
+
+/** The advisory lock key that serialises migrations of one PostgreSQL database. */
+export const MIGRATION_LOCK_KEY = 7243001;
+/** The advisory lock key that serialises the job queue's set-up (pg-boss schema and queues) across instances. */
+export const JOBS_SETUP_LOCK_KEY = 7243002;
+
+/**
+ * Runs fn while holding a PostgreSQL session advisory lock on one dedicated connection (given
+ * to fn), so concurrent instances take turns; on PGlite (one process) it just runs fn.
+ */
+export async function withAdvisoryLock<T>(database: Database, key: number, fn: (holder: pg.PoolClient | null) => Promise<T>): Promise<T> {
+  if (database.kind !== 'postgres') return fn(null);
+  const pool = (database.db as unknown as { $client: pg.Pool }).$client;
+  const holder = await pool.connect();
+  let broken = false;
+  try {
+    await holder.query('select pg_advisory_lock($1)', [key]);
+    try {
+      return await fn(holder);
+    } finally {
+      await holder.query('select pg_advisory_unlock($1)', [key]).catch(() => {
+        broken = true;
+      });
+    }
+  } catch (err) {
+    broken = true;
+    throw err;
+  } finally {
+    // A connection whose unlock may not have run is closed, which releases the lock for sure.
+    holder.release(broken);
+  }
+}
+
+/** Refuses — before touching anything — a database with migrations this build does not know. */
+async function refuseNewerDatabase(query: Database['query'], where: string): Promise<void> {
   const known = knownMigrations();
   const lastKnown = known[known.length - 1];
-  const exists = await database.query<{ t: string | null }>(`select to_regclass('drizzle.__drizzle_migrations')::text as t`);
+  const exists = await query<{ t: string | null }>(`select to_regclass('drizzle.__drizzle_migrations')::text as t`);
   if (exists[0]?.t) {
-    const applied = await database.query<{ created_at: string }>(`select created_at::text from drizzle.__drizzle_migrations order by created_at`);
+    const applied = await query<{ created_at: string }>(`select created_at::text from drizzle.__drizzle_migrations order by created_at`);
     const newest = applied.length ? Number(applied[applied.length - 1]!.created_at) : 0;
     if (lastKnown && (applied.length > known.length || newest > lastKnown.when)) {
       throw new DomainError('db.newer_version', { dir: where, found: applied.length, known: known.length });
-    }
-  }
-  if (database.kind === 'pglite') {
-    await migratePglite(database.db as never, { migrationsFolder: MIGRATIONS_DIR });
-  } else {
-    // Serialise migrations of one database across processes (several server instances).
-    await database.query('select pg_advisory_lock(7243001)');
-    try {
-      await migratePg(database.db, { migrationsFolder: MIGRATIONS_DIR });
-    } finally {
-      await database.query('select pg_advisory_unlock(7243001)');
     }
   }
 }

@@ -6,6 +6,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** A read-only replica of databaseUrl (DATABASE_READ_URL) for boards and verification lookups. */
+  databaseReadUrl: string | undefined;
   secureCookies: boolean;
   trustProxy: boolean;
 }
@@ -18,6 +20,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     host: overrides.host ?? env.HOST ?? 'localhost',
     dataDir: resolve(overrides.dataDir ?? env.DATA_DIR ?? 'data'),
     databaseUrl: overrides.databaseUrl ?? (env.DATABASE_URL || undefined),
+    databaseReadUrl: overrides.databaseReadUrl ?? (env.DATABASE_READ_URL || undefined),
     secureCookies: overrides.secureCookies ?? env.COOKIE_SECURE === '1',
     trustProxy: overrides.trustProxy ?? env.TRUST_PROXY === '1',
   };

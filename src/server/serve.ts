@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { eq } from 'drizzle-orm';
 import { openDatabase, type Database } from '../db/client.ts';
+import { openReadDatabase } from '../db/read-database.ts';
 import { appMeta } from '../db/schema.ts';
 import { purgeExpiredSessions } from '../services/auth/sessions.ts';
 import { demoLoadedLines, hasNoSchool, loadDemoSchool } from '../services/demo/load-demo-school.ts';
@@ -26,9 +27,16 @@ export interface Running {
 
 export async function serve(config: Config, opts: { demo: boolean; log?: (m: string) => void }): Promise<Running> {
   const log = opts.log ?? console.log;
+  if (config.databaseReadUrl && !config.databaseUrl) {
+    throw new Error('DATABASE_READ_URL is set but DATABASE_URL is not (the embedded PGlite has no replicas): unset DATABASE_READ_URL or set DATABASE_URL');
+  }
   await buildWebIfStale(log);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  let readDatabase: Database | null = null;
+  let app: FastifyInstance | undefined;
   try {
+    // Checked at start: a replica URL that does not work is a configuration error, not a silent fallback.
+    if (config.databaseReadUrl) readDatabase = await openReadDatabase({ url: config.databaseReadUrl, primary: database });
     const initialised = (await database.db.select().from(appMeta).where(eq(appMeta.key, INITIALISED_KEY))).length > 0;
     if (opts.demo && !initialised && (await hasNoSchool(database.db))) {
       log('Cơ sở dữ liệu trống: đang tạo trường mẫu / empty database: loading the demo school…');
@@ -37,14 +45,14 @@ export async function serve(config: Config, opts: { demo: boolean; log?: (m: str
       for (const line of demoLoadedLines(await loadDemoSchool({ db: database.db, year: process.env.HOCBA_DEMO_YEAR !== '0' }))) log(line);
     }
     const publicUrl = process.env.PUBLIC_URL || `http://localhost:${config.port}`;
-    const app = await buildApp({ database, logger: process.env.HOCBA_LOG === '1', secureCookies: config.secureCookies, trustProxy: config.trustProxy, publicUrl, jobs: 'start', dataDir: config.dataDir, rateLimit: rateLimitsFrom(process.env) });
+    app = await buildApp({ database, logger: process.env.HOCBA_LOG === '1', secureCookies: config.secureCookies, trustProxy: config.trustProxy, publicUrl, jobs: 'start', dataDir: config.dataDir, rateLimit: rateLimitsFrom(process.env), readDatabase });
     await app.listen({ port: config.port, host: config.host });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
     const url = `http://localhost:${port}`;
     const purge = setInterval(() => void purgeExpiredSessions(database.db).catch(() => undefined), 15 * 60_000);
     purge.unref();
-    log(`hocba đang chạy / is running at ${url}  (${describeDatabase(config)})`);
+    log(`hocba đang chạy / is running at ${url}  (${describeDatabase(config)}${readDatabase ? '; đọc từ bản sao / reads from the replica' : ''})`);
     // Demo schools get a TEST PKI and a certificate per signer: after listening, so start stays quick (~5 s for 87 on PGlite).
     const demoCertificates = opts.demo
       ? ensureDemoCertificates({ db: database.db, dataDir: config.dataDir, baseUrl: `${publicUrl.replace(/\/+$/, '')}/pki`, log }).then(
@@ -52,19 +60,25 @@ export async function serve(config: Config, opts: { demo: boolean; log?: (m: str
           (err: unknown) => log(`Không tạo được chứng thư THỬ NGHIỆM / demo certificates failed: ${(err as Error).message}`),
         )
       : Promise.resolve();
+    const started = app;
     return {
-      app,
+      app: started,
       database,
       url,
       demoCertificates,
       async close() {
         clearInterval(purge);
         await demoCertificates;
-        await app.close();
+        await started.close();
+        await readDatabase?.close();
         await database.close();
       },
     };
   } catch (err) {
+    // A failed start (port taken, job queue set-up failed in onReady) must end the process so
+    // systemd restarts it: close the app too, or pg-boss's timers keep a dead instance alive.
+    await app?.close().catch(() => undefined);
+    await readDatabase?.close();
     await database.close();
     throw err;
   }

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Database } from '../../db/client.ts';
+import { readsFor, type Reads } from '../../db/read-database.ts';
 import { PLAN_STAGES } from '../../domain/plan/plan-template.ts';
 import { trustContextFor } from '../../services/certificates/trust-context.ts';
 import { listNotifications, markNotificationRead } from '../../services/notifications/notifications.ts';
@@ -34,7 +35,7 @@ const settingsBody = z.object({
   }),
 });
 
-export function planRoutes(app: FastifyInstance, opts: { database: Database; dataDir: string | null }): void {
+export function planRoutes(app: FastifyInstance, opts: { database: Database; dataDir: string | null; reads?: Reads }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { database } = opts;
   const db = database.db;
@@ -43,7 +44,9 @@ export function planRoutes(app: FastifyInstance, opts: { database: Database; dat
   const board = async (req: Parameters<typeof requireSchool>[0]) => {
     // Certificates are checked against the deployment's trust context; without one the board still shows the rest.
     const trust = await trustContextFor({ dataDir: opts.dataDir }).catch(() => null);
-    return planBoard({ db, schoolId: requireSchool(req), now: now(), lang: langOf(req), trust });
+    // On the read replica when there is one (may lag a few seconds; the UI says so).
+    const reads = opts.reads ?? readsFor(database);
+    return reads.run((rdb) => planBoard({ db: rdb, schoolId: requireSchool(req), now: now(), lang: langOf(req), trust }));
   };
 
   r.get('/api/plan', { config: { access: 'plan.read' }, schema: { tags, summary: "The current school year's plan (created from the default template the first time)" } }, async (req) =>

@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Database } from '../../db/client.ts';
+import { readsFor, type Reads } from '../../db/read-database.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { trustContextFor } from '../../services/certificates/trust-context.ts';
 import { signingEnvFor } from '../../services/signing/signing-env.ts';
@@ -25,8 +26,11 @@ import { uploadedFile } from '../upload.ts';
 export const VERIFY_MAX_BYTES = 5 * 1024 * 1024;
 const RAW_TYPES = ['application/pdf', 'application/xml', 'text/xml', 'application/octet-stream'];
 
-export function verificationRoutes(app: FastifyInstance, opts: { database: Database; dataDir: string | null; publicUrl: string; rateLimit?: { max: number; timeWindow: number } }): void {
+export function verificationRoutes(app: FastifyInstance, opts: { database: Database; reads?: Reads; dataDir: string | null; publicUrl: string; rateLimit?: { max: number; timeWindow: number } }): void {
   const { database, dataDir, publicUrl } = opts;
+  // Lookups read the replica when there is one; a miss there is asked of the primary, so a
+  // record sealed a moment ago (not yet replayed) verifies at once.
+  const reads = opts.reads ?? readsFor(database);
   // Verification is CPU work (RSA, OCSP parsing): a strict per-address limit.
   const rateLimit = opts.rateLimit ?? { max: Number(process.env.HOCBA_VERIFY_RATE_LIMIT) || 20, timeWindow: 60_000 };
   const options = async (fileName: string | null): Promise<VerifyRecordOptions> => {
@@ -35,7 +39,7 @@ export function verificationRoutes(app: FastifyInstance, opts: { database: Datab
       trust: { trustAnchors: trust.trustAnchors, intermediates: trust.intermediates ?? [], revocation: trust.revocation },
       fileName,
       maxBytes: VERIFY_MAX_BYTES,
-      local: async (rec) => localRecordByDigest(database.db, rec.digest, publicUrl),
+      local: async (rec) => reads.run((db) => localRecordByDigest(db, rec.digest, publicUrl), { missed: (r) => r === null }),
     };
   };
 
@@ -61,7 +65,7 @@ export function verificationRoutes(app: FastifyInstance, opts: { database: Datab
       '/api/public/verify/:code',
       { config: { access: 'public', rateLimit }, schema: { tags, summary: 'Verify the sealed record a printed code (or QR link) names: the report of its stored PDF and its current status', params: z.object({ code: z.string().max(40) }) } },
       async (req) => {
-        const found = await sealedRecordByCode(database.db, req.params.code, publicUrl);
+        const found = await reads.run((db) => sealedRecordByCode(db, req.params.code, publicUrl), { missed: (r) => r === null });
         if (!found) throw new DomainError('not_found', { what: `học bạ có mã / a sealed record with code ${req.params.code.slice(0, 20)}` });
         return verifyRecord(new Uint8Array(found.pdf), { ...(await options(null)), local: async () => ({ status: found.status, signedXml: found.signedXml }) });
       },
@@ -72,7 +76,7 @@ export function verificationRoutes(app: FastifyInstance, opts: { database: Datab
       { config: { access: 'public', rateLimit: { max: 120, timeWindow: 60_000 } }, schema: { tags, summary: "The school's signed status list (XML, XAdES by the school seal): every sealed version valid / superseded / revoked", params: z.object({ school: z.string().min(1).max(64) }) } },
       async (req, reply) => {
         const env = await signingEnvFor({ dataDir, publicUrl });
-        const { xml } = await publishStatusList({ db: database.db, school: req.params.school, env });
+        const { xml } = await reads.run((db) => publishStatusList({ db, school: req.params.school, env }));
         return reply
           .header('cache-control', `public, max-age=${Math.floor(STATUS_LIST_VALIDITY_MS / 4000)}`)
           .type(STATUS_LIST_MEDIA_TYPE)
