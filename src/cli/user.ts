@@ -3,6 +3,7 @@ import { schools } from '../db/schema.ts';
 import { eq } from 'drizzle-orm';
 import { DomainError } from '../domain/errors.ts';
 import { isRole, ROLES, type Role } from '../domain/policies/roles.ts';
+import { provinceByCode } from '../services/province/province-scope.ts';
 import { createUser } from '../services/users/create-user.ts';
 import { findUserId, setUserDisabled } from '../services/users/disable-user.ts';
 import { resetPassword } from '../services/users/reset-password.ts';
@@ -18,11 +19,13 @@ export function registerUserCommands(program: Command): void {
     .requiredOption('--username <name>', 'lower-case ASCII, 3–40 characters')
     .requiredOption('--name <full name>', 'full name with diacritics')
     .requiredOption('--role <role...>', `one or more of: ${ROLES.join(', ')}`)
-    .option('--school <code>', 'school code (every role but system_admin needs one)')
+    .option('--school <code>', 'school code (every role but system_admin and province_officer needs one)')
+    .option('--province <code>', 'province_officer only: the 2-digit province code since 1 July 2025 (e.g. 38 = Thanh Hóa)')
     .option('--password <password>', 'password (else env HOCBA_PASSWORD, else asked)')
-    .action(async (o: { username: string; name: string; role: string[]; school?: string; password?: string }) => {
+    .action(async (o: { username: string; name: string; role: string[]; school?: string; province?: string; password?: string }) => {
       const bad = o.role.filter((r) => !isRole(r));
       if (bad.length) throw new DomainError('validation', { summary: `unknown role ${bad.join(', ')}` });
+      if (o.province && !provinceByCode(o.province)) throw new DomainError('validation', { summary: `unknown province code ${o.province} (one of the 34 since 1 July 2025)` });
       const password = o.password ?? process.env.HOCBA_PASSWORD ?? (await ask('Mật khẩu / password: ', { hidden: true }));
       await withDatabase(program.opts<GlobalOpts>(), async ({ db }) => {
         let schoolId: string | null = null;
@@ -31,7 +34,7 @@ export function registerUserCommands(program: Command): void {
           if (!s) throw new DomainError('not_found', { what: `school ${o.school}` });
           schoolId = s.id;
         }
-        const { id } = await createUser({ db, actor: cliActor(), username: o.username, displayName: o.name, password, roles: o.role as Role[], schoolId });
+        const { id } = await createUser({ db, actor: cliActor(), username: o.username, displayName: o.name, password, roles: o.role as Role[], schoolId, provinceCode: o.province ?? null });
         console.log(`Đã tạo tài khoản / created ${o.username} (${id})`);
       });
     });

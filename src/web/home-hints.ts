@@ -5,6 +5,7 @@ import type { MessageKey } from './i18n/index.ts';
 
 export const NEXT_STEP: Record<Role, MessageKey> = {
   system_admin: 'home.next.system',
+  province_officer: 'home.next.province',
   school_admin: 'home.next.school',
   principal: 'home.next.school',
   vice_principal: 'home.next.school',
@@ -25,6 +26,8 @@ export function isEmptySection(section: { cards: HomeCard[]; items?: unknown[] }
 /** Cards that open a page, when the person holds the page's permission. */
 export const CARD_LINKS: Record<string, { path: string; permission: string }> = {
   classes: { path: '/classes', permission: 'classes.read' },
+  province_schools: { path: '/province/schools', permission: 'province.schools' },
+  province_schools_without_admin: { path: '/province/schools', permission: 'province.schools' },
   students: { path: '/classes', permission: 'classes.read' },
   staff: { path: '/staff', permission: 'staff.read' },
   department_teachers: { path: '/staff', permission: 'staff.read' },

@@ -93,8 +93,16 @@ export const PERMISSIONS = {
   'plan.board': ['school_admin', ...LEADERSHIP],
   /** Reminder settings and the school's SMTP server. */
   'plan.settings': ['school_admin', 'principal'],
+  /** Switch into the school's practice school and see its state (services/practice). */
+  'practice.use': ALL_STAFF,
+  /** Create or reset the school's practice school (a sandbox copy of the demo with test certificates). */
+  'practice.manage': ['school_admin', 'principal'],
   /** Deployment administration: schools and their first administrators. */
   'schools.manage': ['system_admin'],
+  /** The province board: every school of one's province by record state, plan deadlines, sync and certificate problems (aggregates only, never a student). */
+  'province.board': ['province_officer'],
+  /** Create schools of one's province and their first administrators; disable a school administrator. */
+  'province.schools': ['province_officer'],
   /** See the scheduled backups: last run, size, failures, next run (the IT officer; the deployment operator). */
   'backup.read': ['system_admin', 'school_admin'],
 } as const satisfies Record<string, readonly Role[]>;

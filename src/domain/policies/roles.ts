@@ -1,9 +1,10 @@
 /**
  * Roles a person can hold. A person may hold several, each in one school (the system
- * administrator's role is the only one that belongs to no school).
+ * administrator's and the province officer's roles belong to no school: SCHOOLLESS_ROLES).
  */
 export const ROLES = [
   'system_admin', // quản trị hệ thống (province / deployment operator)
+  'province_officer', // cán bộ Sở GD&ĐT — bound to one province, no school (see role_grants.province_code)
   'school_admin', // quản trị trường — the school's IT officer (cán bộ CNTT)
   'principal', // hiệu trưởng
   'vice_principal', // phó hiệu trưởng
@@ -20,6 +21,9 @@ export type Role = (typeof ROLES)[number];
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
+
+/** Roles granted without a school: the deployment operator, and the province officer (bound to a province instead). */
+export const SCHOOLLESS_ROLES: readonly Role[] = ['system_admin', 'province_officer'];
 
 /** Roles that sign or approve records: a school may require TOTP for these. */
 export const SIGNING_ROLES: readonly Role[] = [
@@ -44,6 +48,7 @@ export const STAFF_ROLES: readonly Role[] = [
 /** Vietnamese and English names of each role, for the UI and the CLI. */
 export const ROLE_LABELS: Record<Role, { vi: string; en: string }> = {
   system_admin: { vi: 'Quản trị hệ thống', en: 'System administrator' },
+  province_officer: { vi: 'Cán bộ Sở GD&ĐT', en: 'Provincial education officer' },
   school_admin: { vi: 'Quản trị trường (CNTT)', en: 'School administrator (IT)' },
   principal: { vi: 'Hiệu trưởng', en: 'Principal' },
   vice_principal: { vi: 'Phó Hiệu trưởng', en: 'Vice principal' },

@@ -3,9 +3,9 @@
  * their accounts, classes, teaching and homeroom assignments, students, enrolments and a
  * few student/parent accounts. Rows go in chunks (fast on PGlite and PostgreSQL).
  */
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { inSystem } from '../../db/scope.ts';
+import { inSystem, type Tx } from '../../db/scope.ts';
 import { classes, classSubjects, enrolments, homeroomAssignments, roleGrants, staff, students, subjects, users } from '../../db/schema.ts';
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
 import { hashPassword } from '../auth/password-hash.ts';
@@ -13,6 +13,7 @@ import { initSchool } from '../schools/init-school.ts';
 import { ROLE_LABELS } from '../../domain/policies/roles.ts';
 import { DEMO_DEFAULT_SEED, DEMO_PASSWORD, demoSigningSteps, generateDemoSchool, type DemoOptions, type DemoSchool } from './generate-demo-school.ts';
 import { loadDemoYear, type DemoMarksReport } from './demo-marks.ts';
+import { addDemoProvinceOfficer, DEMO_PROVINCE_OFFICER } from '../province/demo-province-officer.ts';
 
 const CHUNK = 500;
 
@@ -33,49 +34,16 @@ export interface DemoLoaded {
  * exists. With `year: true` it also fills the whole school year (demo-marks.ts), so classes
  * can be frozen and signed at once; benchmarks that enter marks themselves leave it off.
  */
-export async function loadDemoSchool(opts: { db: Db; actor?: Actor; year?: boolean } & DemoOptions): Promise<DemoLoaded> {
+export async function loadDemoSchool(opts: { db: Db; actor?: Actor; year?: boolean; as?: DemoTarget } & DemoOptions): Promise<DemoLoaded> {
   const actor = opts.actor ?? { userId: null, label: 'demo' };
   const demo = generateDemoSchool({ ...(opts.students !== undefined ? { students: opts.students } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
-  // One hash for every demo account: they share the published demo password anyway, and
-  // ~100 argon2 hashes would add seconds to every start on an empty database.
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const { schoolId } = await initSchool({ db: opts.db, actor, ...demo.school, schoolYear: demo.schoolYear, isDemo: true });
+  const school = opts.as ? opts.as.school : demo.school;
+  const { schoolId } = await initSchool({ db: opts.db, actor, ...school, schoolYear: demo.schoolYear, isDemo: true });
   await inSystem(opts.db, async (tx) => {
     const year = await tx.query.schoolYears.findFirst({ where: (y, { eq }) => eq(y.schoolId, schoolId) });
     const subjectRows = await tx.select({ id: subjects.id, code: subjects.code }).from(subjects).where(sql`${subjects.schoolId} = ${schoolId}`);
     const subjectId = new Map(subjectRows.map((s) => [s.code, s.id]));
-
-    const userRows = await tx
-      .insert(users)
-      .values([
-        ...demo.staff.map((s) => ({ username: s.username, displayName: s.fullName, email: s.email, passwordHash })),
-        ...demo.familyAccounts.map((f) => ({ username: f.username, displayName: f.fullName, passwordHash })),
-      ])
-      .returning({ id: users.id, username: users.username });
-    const userId = new Map(userRows.map((u) => [u.username, u.id]));
-
-    const staffRows = await tx
-      .insert(staff)
-      .values(
-        demo.staff.map((s) => ({
-          schoolId,
-          userId: userId.get(s.username)!,
-          fullName: s.fullName,
-          gender: s.gender,
-          birthDate: s.birthDate,
-          department: s.department,
-          position: s.position,
-          email: s.email,
-        })),
-      )
-      .returning({ id: staff.id, userId: staff.userId });
-    const staffIdByUser = new Map(staffRows.map((r) => [r.userId, r.id]));
-    const staffId = new Map(demo.staff.map((s) => [s.key, staffIdByUser.get(userId.get(s.username)!)!]));
-
-    await insertChunks(
-      demo.staff.flatMap((s) => s.roles.map((role) => ({ userId: userId.get(s.username)!, schoolId, role }))),
-      (chunk) => tx.insert(roleGrants).values(chunk),
-    );
+    const staffId = opts.as ? await opts.as.staffing(tx, schoolId, demo) : await loadDemoStaff(tx, schoolId, demo);
 
     const classRows = await tx
       .insert(classes)
@@ -130,7 +98,8 @@ export async function loadDemoSchool(opts: { db: Db; actor?: Actor; year?: boole
         chunk.map((s) => ({ schoolId, studentId: studentId.get(s.key)!, schoolYearId: year!.id, classId: classId.get(s.className)!, enrolledOn: demo.schoolYear.startsOn })),
       ),
     );
-    if (demo.familyAccounts.length) {
+    if (!opts.as && demo.familyAccounts.length) {
+      const userId = await usernamesToIds(tx, demo.familyAccounts.map((f) => f.username));
       await tx.insert(roleGrants).values(
         demo.familyAccounts.map((f) => ({ userId: userId.get(f.username)!, schoolId, role: f.role, studentId: studentId.get(f.studentKey)! })),
       );
@@ -146,6 +115,58 @@ export async function loadDemoSchool(opts: { db: Db; actor?: Actor; year?: boole
   });
   const year = opts.year ? await loadDemoYear({ db: opts.db, schoolId, seed: opts.seed ?? DEMO_DEFAULT_SEED, actor }) : null;
   return { schoolId, demo, password: DEMO_PASSWORD, year };
+}
+
+/** Where the generated school goes instead of the demo's own identity (a practice school). */
+export interface DemoTarget {
+  school: { code: string; name: string; province: string; commune: string | null; address: string | null; practiceOfSchoolId: string };
+  /** Creates the staff rows and role grants of the new school; answers demo staff key → staff id. */
+  staffing: (tx: Tx, schoolId: string, demo: DemoSchool) => Promise<Map<string, string>>;
+}
+
+async function usernamesToIds(tx: Tx, usernames: string[]): Promise<Map<string, string>> {
+  const rows = usernames.length ? await tx.select({ id: users.id, username: users.username }).from(users).where(inArray(users.username, usernames)) : [];
+  return new Map(rows.map((u) => [u.username, u.id]));
+}
+
+/** The demo's own staff and family accounts, staff rows and staff role grants. */
+async function loadDemoStaff(tx: Tx, schoolId: string, demo: DemoSchool): Promise<Map<string, string>> {
+  // One hash for every demo account: they share the published demo password anyway, and
+  // ~100 argon2 hashes would add seconds to every start on an empty database.
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const userRows = await tx
+    .insert(users)
+    .values([
+      ...demo.staff.map((s) => ({ username: s.username, displayName: s.fullName, email: s.email, passwordHash })),
+      ...demo.familyAccounts.map((f) => ({ username: f.username, displayName: f.fullName, passwordHash })),
+    ])
+    .returning({ id: users.id, username: users.username });
+  const userId = new Map(userRows.map((u) => [u.username, u.id]));
+
+  const staffRows = await tx
+    .insert(staff)
+    .values(
+      demo.staff.map((s) => ({
+        schoolId,
+        userId: userId.get(s.username)!,
+        fullName: s.fullName,
+        gender: s.gender,
+        birthDate: s.birthDate,
+        department: s.department,
+        position: s.position,
+        email: s.email,
+      })),
+    )
+    .returning({ id: staff.id, userId: staff.userId });
+  const staffIdByUser = new Map(staffRows.map((r) => [r.userId, r.id]));
+  const staffId = new Map(demo.staff.map((s) => [s.key, staffIdByUser.get(userId.get(s.username)!)!]));
+
+  await insertChunks(
+    demo.staff.flatMap((s) => s.roles.map((role) => ({ userId: userId.get(s.username)!, schoolId, role }))),
+    (chunk) => tx.insert(roleGrants).values(chunk),
+  );
+  await addDemoProvinceOfficer(tx, demo.school.province, passwordHash);
+  return staffId;
 }
 
 /** True when the deployment has no school yet. */
@@ -171,6 +192,7 @@ export function demoLoadedLines(loaded: DemoLoaded): string[] {
   }
   lines.push(`Tài khoản mẫu / demo sign-ins (mật khẩu / password: ${loaded.password}):`);
   for (const l of demo.demoLogins) lines.push(`  ${l.username.padEnd(22)} ${ROLE_LABELS[l.role].vi} — ${l.description}`);
+  lines.push(`  ${DEMO_PROVINCE_OFFICER.username.padEnd(22)} ${ROLE_LABELS.province_officer.vi} — tiến độ toàn tỉnh ${demo.school.province} / the province board`);
   if (year) {
     lines.push('Thử ký học bạ từ đầu đến cuối / try the signing workflow end to end:');
     for (const s of demoSigningSteps(demo)) lines.push(`  ${s.step}: ${s.usernames.join(', ')}`);

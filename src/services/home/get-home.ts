@@ -9,6 +9,7 @@ import { classes, classSubjects, enrolments, schoolYears, schools, staff, studen
 import type { ActorScope } from '../../domain/policies/permissions.ts';
 import { ROLES } from '../../domain/policies/roles.ts';
 import type { HomeInfo } from '../../server/api-types.ts';
+import { provinceHomeSection } from '../province/province-home.ts';
 
 type Section = HomeInfo['sections'][number];
 
@@ -22,6 +23,7 @@ export async function getHome(opts: { db: Db; actor: ActorScope }): Promise<Home
     );
     sections.push({ role: 'system_admin', cards: [{ key: 'schools', value: Number(c!.schools) }, { key: 'users', value: Number(c!.users) }] });
   }
+  if (actor.roles.has('province_officer')) sections.push(await provinceHomeSection(db, actor.userId));
   const schoolId = actor.schoolId;
   if (!schoolId) return { school: null, sections };
 

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { inSystem } from '../../db/scope.ts';
 import { roleGrants, staff, users } from '../../db/schema.ts';
 import { DomainError } from '../../domain/errors.ts';
-import type { Role } from '../../domain/policies/roles.ts';
+import { SCHOOLLESS_ROLES, type Role } from '../../domain/policies/roles.ts';
 import { appendAudit, type Actor } from '../audit/append-audit.ts';
 import { assertPasswordAcceptable } from '../auth/change-password.ts';
 import { hashPassword } from '../auth/password-hash.ts';
@@ -17,9 +17,11 @@ export interface CreateUserInput {
   displayName: string;
   password: string;
   email?: string | null;
-  /** Roles in `schoolId` (or system_admin with schoolId null). */
+  /** Roles in `schoolId` (or the school-less system_admin / province_officer with schoolId null). */
   roles: Role[];
   schoolId: string | null;
+  /** The province a province_officer oversees (required for that role, refused for any other). */
+  provinceCode?: string | null;
   /** Links the account to an existing staff member of the school. */
   staffId?: string | null;
   studentId?: string | null;
@@ -38,8 +40,11 @@ export async function createUser(input: CreateUserInput): Promise<{ id: string }
   }
   const displayName = input.displayName.normalize('NFC').replace(/\s+/g, ' ').trim();
   if (!displayName) throw new DomainError('validation', { summary: 'displayName' }, [{ path: 'displayName', message: 'Họ tên không được để trống.' }]);
-  if (input.roles.includes('system_admin') !== (input.schoolId === null)) {
-    throw new DomainError('validation', { summary: 'roles' }, [{ path: 'roles', message: 'system_admin has no school; every other role needs one' }]);
+  if (input.roles.some((r) => SCHOOLLESS_ROLES.includes(r)) !== (input.schoolId === null)) {
+    throw new DomainError('validation', { summary: 'roles' }, [{ path: 'roles', message: 'system_admin and province_officer have no school; every other role needs one' }]);
+  }
+  if (input.roles.includes('province_officer') !== !!input.provinceCode) {
+    throw new DomainError('validation', { summary: 'province' }, [{ path: 'province', message: 'Cán bộ Sở cần mã tỉnh (--province); vai trò khác không có / province_officer needs a province code; other roles take none' }]);
   }
   if (!input.passwordHash) assertPasswordAcceptable(input.password, username);
   const passwordHash = input.passwordHash ?? (await hashPassword(input.password));
@@ -52,7 +57,7 @@ export async function createUser(input: CreateUserInput): Promise<{ id: string }
       .returning({ id: users.id });
     const id = u!.id;
     if (input.roles.length) {
-      await tx.insert(roleGrants).values(input.roles.map((role) => ({ userId: id, schoolId: input.schoolId, role, studentId: input.studentId ?? null })));
+      await tx.insert(roleGrants).values(input.roles.map((role) => ({ userId: id, schoolId: input.schoolId, role, studentId: input.studentId ?? null, provinceCode: role === 'province_officer' ? input.provinceCode! : null })));
     }
     if (input.staffId && input.schoolId) {
       // Only a staff record without an account: taking over a teacher's record would hand over their classes.
@@ -69,7 +74,7 @@ export async function createUser(input: CreateUserInput): Promise<{ id: string }
       action: 'user.created',
       targetType: 'user',
       targetId: id,
-      after: { username, displayName, roles: input.roles, staffId: input.staffId ?? null },
+      after: { username, displayName, roles: input.roles, staffId: input.staffId ?? null, ...(input.provinceCode ? { provinceCode: input.provinceCode } : {}) },
     });
     return { id };
   });
