@@ -6,8 +6,9 @@
 import { performance } from 'node:perf_hooks';
 import { THPT_SUBJECTS, computeStudentYear, requiredCommentRegularMarks, requiredRegularMarks } from '../src/domain/assessment/index.ts';
 import type { CommentResult, Level, StudentYearInput, SubjectInput } from '../src/domain/assessment/index.ts';
+import { fullScale, type Figure } from './results.ts';
 
-const STUDENTS = 100_000;
+const STUDENTS = fullScale() ? 100_000 : 20_000;
 const CHUNK = 1_000;
 const WARM_UP = 2_000;
 const SEED = 20252026;
@@ -67,7 +68,7 @@ function generateStudent(rand: () => number): StudentYearInput {
 }
 
 /** Generates, computes and reports; generation is not timed. */
-export async function run(): Promise<void> {
+export async function run(): Promise<Figure[]> {
   const rand = prng(SEED);
   const outcomes = new Map<string, number>();
   const tally = (key: string) => outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
@@ -97,4 +98,9 @@ export async function run(): Promise<void> {
   console.log(`  ${fmt(perSecond)} students/s · ${fmt(Math.round(ms))} ms total compute · peak heap used ${fmt(Math.round(peakHeap / 1048576))} MB`);
   console.log(`  (${fmt(WARM_UP)}-student warm-up not counted; chunks of ${fmt(CHUNK)}; seed ${SEED}; checksum ${checksum})`);
   console.log(`  outcomes: ${[...outcomes].sort().map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}`);
+  const scale = `${fullScale() ? 'full' : 'quick'}: ${fmt(STUDENTS)} students × ${SUBJECTS.length} subjects`;
+  return [
+    { name: 'computeStudentYear throughput', value: perSecond, unit: 'students/s', scale },
+    { name: 'peak heap used', value: Math.round(peakHeap / 1048576), unit: 'MB', scale },
+  ];
 }

@@ -5,9 +5,11 @@
 import { openDatabase } from '../src/db/client.ts';
 import { loadDemoSchool } from '../src/services/demo/load-demo-school.ts';
 import { generateDemoSchool } from '../src/services/demo/generate-demo-school.ts';
+import { fullScale, type Figure } from './results.ts';
 
-export async function run(): Promise<void> {
-  for (const students of [1512, 10_000]) {
+export async function run(): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const students of fullScale() ? [1512, 10_000] : [1512]) {
     const g0 = performance.now();
     generateDemoSchool({ students });
     const genMs = performance.now() - g0;
@@ -21,8 +23,11 @@ export async function run(): Promise<void> {
         `${students.toLocaleString('en')} students: generate ${genMs.toFixed(0)} ms, generate + load ${loadMs.toFixed(0)} ms ` +
           `(${Math.round(students / (loadMs / 1000)).toLocaleString('en')} students/s), heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB`,
       );
+      const scale = `${students.toLocaleString('en')} students, PGlite in memory`;
+      figures.push({ name: 'generate + load demo school', value: Math.round(loadMs), unit: 'ms', scale }, { name: 'demo load throughput', value: Math.round(students / (loadMs / 1000)), unit: 'students/s', scale });
     } finally {
       await database.close();
     }
   }
+  return figures;
 }

@@ -25,9 +25,12 @@ import { saveCells, type CellInput } from '../src/services/grades/save-cells.ts'
 import { updateHomeroomStudent } from '../src/services/homeroom/update-homeroom-student.ts';
 import { freezeClass } from '../src/services/records/freeze-class.ts';
 import { renderVersionPdf } from '../src/services/records/render-version.ts';
+import { fullScale, type Figure } from './results.ts';
 
-const STUDENTS = 1500;
-const SIGNED_SAMPLE = 300;
+const STUDENTS = fullScale() ? 1500 : 300;
+const SIGNED_SAMPLE = fullScale() ? 300 : 60;
+const figures: Figure[] = [];
+const SCALE = `${fullScale() ? 'full' : 'quick'}: demo school, ${STUDENTS.toLocaleString('en')} students, PGlite in memory`;
 const PUBLIC_URL = 'https://hocba.example.vn';
 
 let peakHeap = 0;
@@ -47,6 +50,7 @@ const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 function report(stage: string, n: number, t: { wallMs: number; cpuMs: number }, extra = ''): void {
   sampleHeap();
+  figures.push({ name: `${stage} throughput`, value: n / (t.wallMs / 1000), unit: 'records/s', scale: stage === 'PDF signed' ? `${SCALE}, sample of ${n} records` : SCALE });
   console.log(
     `${stage.padEnd(11)} ${String(n).padStart(5)} records  ${(t.wallMs / 1000).toFixed(1).padStart(6)} s  ${rate(n, t.wallMs).padStart(6)} records/s  (CPU ${(t.cpuMs / 1000).toFixed(1)} s: ${rate(n, t.cpuMs)} records/s)${extra}`,
   );
@@ -58,7 +62,8 @@ function mark(seed: number): string {
   return (6 + ((x % 36) / 10)).toFixed(1);
 }
 
-export async function run(): Promise<void> {
+export async function run(): Promise<Figure[]> {
+  figures.length = 0;
   const timer = setInterval(sampleHeap, 25);
   timer.unref();
   const database = await openDatabase({ memory: true });
@@ -168,4 +173,6 @@ export async function run(): Promise<void> {
   }
   sampleHeap();
   console.log(`peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} MB (process.resourceUsage().maxRSS), peak heap ${mb(peakHeap)} MB (sampled every 25 ms)`);
+  figures.push({ name: 'peak heap (freeze, XML, PDF)', value: mb(peakHeap), unit: 'MB', scale: SCALE });
+  return figures;
 }

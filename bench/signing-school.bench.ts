@@ -36,14 +36,18 @@ import { loadTestPki } from '../src/signing/pki/test-pki.ts';
 import { revocationClient } from '../src/signing/revocation/revocation-client.ts';
 import { softwareSigner } from '../src/signing/signers/software-signer.ts';
 import { tsaClient } from '../src/signing/tsa/tsa-client.ts';
+import { fullScale, type Figure } from './results.ts';
 
 const RAW_SIGNATURES = 3_000;
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 const s = (ms: number) => (ms / 1000).toFixed(1);
 const per = (n: number, ms: number) => (n / (ms / 1000)).toFixed(n / (ms / 1000) >= 100 ? 0 : 1);
 
-export async function run(): Promise<void> {
-  const limit = Number.parseInt(process.env.HOCBA_BENCH_CLASSES ?? '', 10);
+export async function run(): Promise<Figure[]> {
+  // Quick scale: 3 classes of the demo's 36 (HOCBA_BENCH_CLASSES overrides; --full signs all).
+  const limit = Number.parseInt(process.env.HOCBA_BENCH_CLASSES ?? (fullScale() ? '' : '3'), 10);
+  const figures: Figure[] = [];
+  let scale = '';
   const dataDir = await mkdtemp(join(tmpdir(), 'hocba-bench-signing-'));
   const services = await listenPkiServices({ unref: true });
   const database = await openDatabase({ memory: true });
@@ -71,6 +75,7 @@ export async function run(): Promise<void> {
       return a;
     };
     const setupMs = performance.now() - t0;
+    scale = `${classRows.length < loaded.demo.classes.length ? `quick: ${classRows.length} of ${loaded.demo.classes.length} classes` : `full: all ${classRows.length} classes`} of the demo school, PGlite in memory, ECDSA P-256 software keys`;
     console.log(`setup: demo school with its year (${loaded.year?.students ?? '?'} students, ${loaded.demo.classes.length} classes), ${certs.issued} demo certificates (software ECDSA P-256 keys): ${s(setupMs)} s${classRows.length < loaded.demo.classes.length ? ` — HOCBA_BENCH_CLASSES: ${classRows.length} classes` : ''}`);
 
     // Freeze every class, as its homeroom teacher does.
@@ -124,6 +129,7 @@ export async function run(): Promise<void> {
       const ms = performance.now() - ts;
       totals.ms += ms;
       totals.signatures += signed;
+      figures.push({ name: `${step} step signatures`, value: signed / (ms / 1000), unit: 'signatures/s', scale });
       console.log(
         `${step.padEnd(9)} ${String(plan[step].length).padStart(4)} batches ${String(signed).padStart(6)} signatures ${s(ms).padStart(7)} s ${per(signed, ms).padStart(6)} signatures/s${failed || refused ? `  (failed ${failed}, refused ${refused}${firstError ? `: ${firstError}` : ''})` : ''}`,
       );
@@ -131,6 +137,7 @@ export async function run(): Promise<void> {
     const sealed = (await db.select({ id: recordVersions.id }).from(recordVersions).where(and(eq(recordVersions.schoolId, schoolId), eq(recordVersions.state, 'sealed')))).length;
     const stored = (await db.select({ id: recordSignatures.id }).from(recordSignatures).where(eq(recordSignatures.schoolId, schoolId))).length;
     console.log(`total: ${sealed}/${records} records sealed, ${stored} signatures stored (${(stored / Math.max(sealed, 1)).toFixed(1)} per record) in ${s(totals.ms)} s: ${per(sealed, totals.ms)} records/s, ${per(totals.signatures, totals.ms)} signatures/s (${algorithm})`);
+    figures.push({ name: 'records sealed (freeze excluded)', value: sealed / (totals.ms / 1000), unit: 'records/s', scale, notes: `${sealed} of ${records} records` });
     const audit = await verifyAudit({ database });
     console.log(`audit chain: ${audit.ok ? 'verifies' : `BROKEN at ${JSON.stringify(audit.firstBroken)}`} (${audit.checked} entries)`);
 
@@ -141,6 +148,7 @@ export async function run(): Promise<void> {
     const tr = performance.now();
     for (let i = 0; i < digests.length; i += 200) await raw.signDigests({ algorithm: 'ECDSA-SHA256', items: digests.slice(i, i + 200) });
     const rawMs = performance.now() - tr;
+    figures.push({ name: 'raw ECDSA P-256 signatures (floor)', value: RAW_SIGNATURES / (rawMs / 1000), unit: 'signatures/s', scale: `${RAW_SIGNATURES} digests` });
     console.log(`raw floor: ${RAW_SIGNATURES} ECDSA P-256 signatures (softwareSigner.signDigests) in ${s(rawMs)} s: ${per(RAW_SIGNATURES, rawMs)} signatures/s`);
   } finally {
     await database.close();
@@ -148,4 +156,5 @@ export async function run(): Promise<void> {
     await rm(dataDir, { recursive: true, force: true });
   }
   console.log(`peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} MB (process.resourceUsage().maxRSS)`);
+  return figures;
 }

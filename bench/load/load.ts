@@ -22,6 +22,7 @@ import { SESSION_COOKIE } from '../../src/server/authorize.ts';
 import { createSession } from '../../src/services/auth/sessions.ts';
 import { loadDemoSchool } from '../../src/services/demo/load-demo-school.ts';
 import { createPgDatabase } from '../../test/helpers/db.ts';
+import { saveResults, type Figure } from '../results.ts';
 
 const SECONDS = Number(process.env.HOCBA_LOAD_SECONDS ?? 60);
 const USERS = Number(process.env.HOCBA_LOAD_USERS ?? 300);
@@ -87,6 +88,8 @@ async function prepareTeachers(database: Database, schoolId: string, count: numb
   console.log(`  ${count} virtual teachers on ${Math.min(count, rows.length)} class subjects (${created} teacher accounts created beside the demo's)`);
   return out;
 }
+
+const figures: Figure[] = [];
 
 async function runOne(kind: 'pglite' | 'postgres'): Promise<void> {
   let database: Database;
@@ -157,6 +160,17 @@ async function runOne(kind: 'pglite' | 'postgres'): Promise<void> {
     const f = (n: number) => (Number.isNaN(n) ? '—' : n.toFixed(n < 10 ? 1 : 0));
     console.log(`  | ${op} | ${all.length} | ${stats.errors.get(op) ?? 0} | ${f(pct(all, 50))} | ${f(pct(all, 95))} | ${f(pct(all, 99))} | ${f(all[all.length - 1] ?? NaN)} | ${(all.length / wall).toFixed(1)} |`);
   }
+  // Headline figures for bench/results/load.json and the summary table.
+  const scale = `${USERS} teachers × ${SECONDS} s, ${STUDENTS} students, ${kind === 'pglite' ? 'PGlite' : 'PostgreSQL'}`;
+  const total = [...stats.ms.values()].reduce((n, xs) => n + xs.length, 0);
+  const errors = [...stats.errors.values()].reduce((n, x) => n + x, 0);
+  const save = (stats.ms.get('save marks') ?? []).sort((a, b) => a - b);
+  figures.push(
+    { name: 'all requests', value: total / wall, unit: 'req/s', scale },
+    { name: 'save marks p50', value: pct(save, 50), unit: 'ms', scale },
+    { name: 'save marks p99', value: pct(save, 99), unit: 'ms', scale },
+    { name: 'errors', value: errors, unit: 'requests', scale },
+  );
   for (const [op, sample] of stats.samples) console.log(`  first error of "${op}": ${sample}`);
   await app.close();
   await database.close();
@@ -166,3 +180,4 @@ async function runOne(kind: 'pglite' | 'postgres'): Promise<void> {
 console.log(`node ${process.version} · ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}) · ${Math.round(os.totalmem() / 2 ** 30)} GB · load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 await runOne('pglite');
 if (process.env.DATABASE_URL) await runOne('postgres');
+console.log(`\nresults: ${saveResults('load', figures.filter((f) => Number.isFinite(f.value)))} (summary in docs/benchmarks.md regenerated)`);

@@ -63,7 +63,9 @@ export function dataDirFiles(dataDir: string, excludeDirs: string[] = []): strin
 /** Makes the backup file; returns its manifest. The file appears at `out` only when complete. */
 export async function createBackup(opts: CreateBackupOptions): Promise<Manifest> {
   const now = opts.now ?? new Date();
-  const writer = await BackupWriter.open(opts.out, opts.key, now);
+  const writer = await BackupWriter.open(opts.out, opts.key, now).catch((err: unknown) => {
+    throw backupFailure(err, opts.out);
+  });
   try {
     const known = knownMigrations();
     const body = await opts.database.db.transaction(
@@ -120,7 +122,16 @@ export async function createBackup(opts: CreateBackupOptions): Promise<Manifest>
     return writer.finish({ createdAt: now.toISOString(), completedAt: new Date().toISOString(), source, ...body, files });
   } catch (err) {
     writer.abort();
-    if (err instanceof BackupError) throw err;
-    throw new BackupError('backup.failed', `sao lưu thất bại, không tạo tệp / backup failed, no file was written: ${(err as Error).message}`);
+    throw backupFailure(err, opts.out);
   }
+}
+
+/** The error of a failed backup, naming the target file; a full disk says so (ENOSPC carries no path). */
+function backupFailure(err: unknown, out: string): BackupError {
+  if (err instanceof BackupError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new BackupError('backup.failed', `hết dung lượng đĩa khi ghi ${out}; bản sao lưu dở dang đã bị xoá, không tạo tệp / disk full while writing ${out} (${code}); the partial backup was removed, no file was written`);
+  }
+  return new BackupError('backup.failed', `sao lưu thất bại, không tạo tệp ${out} / backup failed, no file was written to ${out}: ${(err as Error).message}`);
 }

@@ -5,8 +5,10 @@
  * version is listed in the manifest with the reason, never silently left out. Progress is
  * written after each student; the ZIP goes to the database in chunks as it is produced.
  */
+import { isPracticeSchool } from '../practice/practice-school.ts';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { isDiskFull } from '../../domain/errors.ts';
 import { inSchool } from '../../db/scope.ts';
 import { classes, enrolments, recordExportChunks, recordExports, recordVersions, schoolYears, schools, students } from '../../db/schema.ts';
 import { compareVietnameseNames } from '../../domain/identity/names.ts';
@@ -77,7 +79,9 @@ export async function runRecordExport(opts: RunExportOptions): Promise<ExportOut
       });
       return 'aborted';
     }
-    const error = `Không tạo được tệp ZIP / could not build the ZIP: ${err instanceof Error ? err.message : String(err)}`.slice(0, 2000);
+    // A full disk is named as such (the driver's message names internal files, not the cause).
+    const reason = isDiskFull(err) ? 'máy chủ hết dung lượng đĩa / the server is out of disk space (disk full); free space, then export again' : err instanceof Error ? err.message : String(err);
+    const error = `Không tạo được tệp ZIP / could not build the ZIP: ${reason}`.slice(0, 2000);
     await inSchool(db, schoolId, async (tx) => {
       await tx.delete(recordExportChunks).where(eq(recordExportChunks.exportId, exportId));
       await tx.update(recordExports).set({ status: 'failed', error, finishedAt: new Date() }).where(eq(recordExports.id, exportId));
@@ -95,7 +99,8 @@ interface ClassPlan {
 
 async function build(opts: RunExportOptions, row: typeof recordExports.$inferSelect) {
   const { db, schoolId, exportId } = opts;
-  const render = opts.renderPdf ?? (async (v) => (await renderVersionPdf(v, opts.publicUrl)).pdf);
+  const practice = await isPracticeSchool(db, schoolId);
+  const render = opts.renderPdf ?? (async (v) => (await renderVersionPdf(v, opts.publicUrl, practice)).pdf);
   const plan = await inSchool(db, schoolId, async (tx) => {
     const [school] = await tx.select({ code: schools.code, name: schools.name }).from(schools).where(eq(schools.id, schoolId));
     const [year] = await tx.select({ name: schoolYears.name }).from(schoolYears).where(eq(schoolYears.id, row.schoolYearId));
