@@ -6,7 +6,8 @@
 import { App as AntApp, Button, ConfigProvider, Result } from 'antd';
 import enUS from 'antd/locale/en_US';
 import viVN from 'antd/locale/vi_VN';
-import { BrowserRouter } from 'react-router';
+import { BrowserRouter, useLocation } from 'react-router';
+import { GuidePage, guidePathPage } from './help/guide-page.tsx';
 import { AppRoutes } from './app-routes.tsx';
 import { SharedRecordPage, shareTokenOf } from './access/shared-record-page.tsx';
 import { VerifyPage } from './verify/verify-page.tsx';
@@ -21,6 +22,9 @@ import { theme } from './theme.ts';
 function Shell() {
   const { t } = useLocale();
   const { state, refresh } = useSession();
+  // The user guide is public (the verification page links to it) and its links move around the app.
+  const location = useLocation();
+  if (guidePathPage(location.pathname) !== null) return <GuidePage />;
   // A share link opens without signing in, whoever is (or is not) signed in on this browser.
   const shareToken = shareTokenOf(window.location.pathname);
   if (shareToken) return <SharedRecordPage token={shareToken} />;

@@ -15,6 +15,7 @@ import { roleLabel } from '../i18n/index.ts';
 import { useLocale } from '../i18n/locale-context.tsx';
 import { useApiData } from '../use-api-data.ts';
 import { accessApi, type IssuedCopyQuery } from './access-api.ts';
+import { EmptyState } from '../help/empty-state.tsx';
 
 const CHANNELS: IssuedCopyChannel[] = ['download_pdf', 'download_xml', 'share_link_created', 'share_link_opened', 'print'];
 const CHANNEL_COLOR: Record<IssuedCopyChannel, string> = { download_pdf: 'blue', download_xml: 'geekblue', share_link_created: 'purple', share_link_opened: 'cyan', print: 'gold' };
@@ -81,7 +82,7 @@ export function IssuedCopiesPage() {
         size="small"
         loading={data.loading}
         dataSource={rows}
-        locale={{ emptyText: t('issued.empty') }}
+        locale={{ emptyText: <EmptyState compact testId="issued-empty" what={t('issued.empty')} next={t('empty.issued.next')} action={{ label: t('empty.corrections.action'), to: '/records' }} help={{ page: 'van-thu', anchor: 'cap-ban-sao' }} /> }}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         scroll={{ x: 900 }}
         columns={[

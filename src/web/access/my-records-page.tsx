@@ -4,7 +4,7 @@
  * share links. Superseded versions stay listed, marked, pointing at the newer one.
  */
 import { useState } from 'react';
-import { Alert, Button, Card, Empty, Flex, Modal, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Flex, Modal, Space, Tag, Typography } from 'antd';
 import { DownloadOutlined, EyeOutlined, ShareAltOutlined } from '@ant-design/icons';
 import type { MyRecordVersionView } from '../../server/api-types.ts';
 import { PageLoader } from '../components/page-loader.tsx';
@@ -15,6 +15,7 @@ import { useSignedInSession } from '../session/session-context.tsx';
 import { useApiData } from '../use-api-data.ts';
 import { accessApi } from './access-api.ts';
 import { SharePanel } from './share-panel.tsx';
+import { EmptyState } from '../help/empty-state.tsx';
 
 interface Opened {
   version: MyRecordVersionView;
@@ -39,7 +40,7 @@ export function MyRecordsPage() {
         {t('myRecords.title')}
       </PageTitle>
       {children.length === 0 || children.every((c) => c.years.length === 0) ? (
-        <Empty description={t('myRecords.none')} data-testid="my-records-empty" />
+        <EmptyState what={t('myRecords.none')} testId="my-records-empty" help={{ page: 'hoc-sinh-phu-huynh', anchor: 'xem-hoc-ba' }} />
       ) : (
         children.map((child) => (
           <Card key={child.studentId} title={child.fullName} extra={child.className ? t('myRecords.class', { name: child.className }) : null} style={{ marginBottom: 16 }} data-testid={`my-child-${child.studentId}`}>

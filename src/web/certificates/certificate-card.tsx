@@ -5,7 +5,7 @@
  * whose key the server keeps (seal). Refusals show the server's reason as it wrote it.
  */
 import { useState } from 'react';
-import { Alert, App, Button, Card, Collapse, Empty, Flex, Form, Input, List, Tabs, Tag, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Collapse, Flex, Form, Input, List, Tabs, Tag, Typography, Upload } from 'antd';
 import { CloudOutlined, FileProtectOutlined, KeyOutlined, UploadOutlined, UsbOutlined } from '@ant-design/icons';
 import type { CertificateCardResponse } from '../../server/api-types.ts';
 import { isApiError } from '../api.ts';
@@ -17,6 +17,7 @@ import { useApiData } from '../use-api-data.ts';
 import { AgentRegister } from './agent-register.tsx';
 import { CertificateDetails, StandingTag } from './certificate-details.tsx';
 import { CERTIFICATE_MAX_BYTES, PKCS12_MAX_BYTES, certificatesApi, fileToBase64, type CertificateTarget } from './certificates-api.ts';
+import { EmptyState } from '../help/empty-state.tsx';
 
 const CERT_ACCEPT = '.cer,.crt,.pem,.der,application/pkix-cert,application/x-x509-ca-cert,application/x-pem-file';
 
@@ -193,7 +194,7 @@ export function CertificateCard({ target }: { target: CertificateTarget }) {
             <CertificateDetails certificate={current} testId={`${testId}-details`} />
           </>
         ) : (
-          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(seal ? 'cert.sealNone' : 'cert.none')} />
+          <EmptyState compact what={t(seal ? 'cert.sealNone' : 'cert.none')} next={t('empty.cert.next')} help={{ page: 'can-bo-cntt', anchor: 'chung-thu-so' }} />
         )}
         {(card.warnings ?? []).map((warning) => (
           <Alert key={warning} type="warning" showIcon title={t('cert.warning')} description={/^revocation not checked/i.test(warning) ? `${t('cert.revocationUnknown')}${warning.includes(':') ? `: ${warning.slice(warning.indexOf(':') + 1).trim()}` : ''}` : warning} data-testid={`${testId}-warning`} />

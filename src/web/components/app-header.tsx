@@ -9,6 +9,7 @@ import { LogoutButton } from './logout-button.tsx';
 import { SchoolSwitcher } from './school-switcher.tsx';
 import { UserSummary } from './user-summary.tsx';
 import { NotificationBell } from '../notifications/notification-bell.tsx';
+import { HelpButton } from '../help/help-button.tsx';
 import { useSession } from '../session/session-context.tsx';
 
 interface AppHeaderProps {
@@ -43,6 +44,7 @@ export function AppHeader({ phone, onOpenMenu }: AppHeaderProps) {
           </Typography.Text>
         </div>
         <Flex align="center" gap={12} style={{ marginInlineStart: 'auto' }}>
+          <HelpButton compact={phone} />
           {can('plan.read') && <NotificationBell />}
           {!phone && <UserSummary />}
           {!phone && <SchoolSwitcher />}

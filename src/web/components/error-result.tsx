@@ -1,8 +1,10 @@
 /** A friendly full-page answer for 403, 404 and other failures, with a way back. */
-import { Button, Result } from 'antd';
+import { Button, Result, Typography } from 'antd';
 import { Link } from 'react-router';
 import type { ApiError } from '../api.ts';
 import { useLocale } from '../i18n/locale-context.tsx';
+import { errorHelp } from '../help/error-help.ts';
+import { guidePath } from '../help/markdown.ts';
 
 interface ErrorResultProps {
   /** 403 and 404 get their own text; anything else shows `error.message`. */
@@ -14,6 +16,13 @@ interface ErrorResultProps {
 export function ErrorResult({ status, error, onRetry }: ErrorResultProps) {
   const { t } = useLocale();
   const code = status ?? error?.status ?? 0;
+  const help = errorHelp(code === 403 ? 'forbidden' : error?.code, code);
+  const fix = (help.hint || help.topic) && (
+    <Typography.Paragraph type="secondary" style={{ maxWidth: 560, margin: '0 auto 16px' }} data-testid="error-help">
+      {help.hint && t(help.hint)}{' '}
+      {help.topic && <Link to={guidePath(help.topic.page, help.topic.anchor)}>{t('errorHint.title')} →</Link>}
+    </Typography.Paragraph>
+  );
   const home = (
     <Link to="/" key="home">
       <Button type="primary">{t('error.home')}</Button>
@@ -28,7 +37,9 @@ export function ErrorResult({ status, error, onRetry }: ErrorResultProps) {
         title={t(code === 403 ? 'error.403.title' : 'error.404.title')}
         subTitle={code === 403 ? t('error.403.text') : t('error.404.text')}
         extra={[home]}
-      />
+      >
+        {code === 403 && fix}
+      </Result>
     );
   }
   return (
@@ -47,6 +58,8 @@ export function ErrorResult({ status, error, onRetry }: ErrorResultProps) {
           : []),
         home,
       ]}
-    />
+    >
+      {fix}
+    </Result>
   );
 }

@@ -4,7 +4,7 @@
  * rejects each with an optional note.
  */
 import { useState } from 'react';
-import { Alert, Button, Card, Empty, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import { ErrorResult } from '../components/error-result.tsx';
 import { formatDateTime } from '../format.ts';
 import type { MessageKey } from '../i18n/index.ts';
@@ -14,6 +14,7 @@ import { useSession } from '../session/session-context.tsx';
 import { useApiData } from '../use-api-data.ts';
 import { correctionsApi, type Correction } from './corrections-api.ts';
 import { statusColor } from './version-corrections.tsx';
+import { EmptyState } from '../help/empty-state.tsx';
 
 export function CorrectionsPage() {
   const { t } = useLocale();
@@ -53,7 +54,7 @@ export function CorrectionsPage() {
       </div>
       <Card title={t('corrections.returnsTitle')} size="small" loading={returns.loading && !returns.data}>
         {(returns.data?.returns.length ?? 0) === 0 ? (
-          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('corrections.noReturns')} />
+          <EmptyState compact testId="returns-empty" what={t('corrections.noReturns')} next={t('empty.corrections.returnsNext')} help={{ page: 'xu-ly-su-co', anchor: 'hoc-ba-bi-tra-lai' }} />
         ) : (
           <Space orientation="vertical" style={{ width: '100%' }}>
             {returns.data!.returns.map((r) => (
@@ -86,7 +87,18 @@ export function CorrectionsPage() {
           size="small"
           loading={list.loading && !list.data}
           dataSource={list.data?.corrections ?? []}
-          locale={{ emptyText: t('corrections.noRequests') }}
+          locale={{
+            emptyText: (
+              <EmptyState
+                compact
+                testId="corrections-empty"
+                what={t('corrections.noRequests')}
+                next={t('empty.corrections.requestsNext', { button: t('corrections.create') })}
+                action={can('classes.read_all') ? { label: t('empty.corrections.action'), to: '/records' } : null}
+                help={{ page: 'hieu-truong', anchor: 'sua-hoc-ba-da-ky' }}
+              />
+            ),
+          }}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
           columns={[
             { title: t('corrections.col.student'), render: (_, c) => <a onClick={() => setViewing({ studentId: c.studentId, fullName: c.studentName })}>{`${c.studentName} (${c.className})`}</a> },

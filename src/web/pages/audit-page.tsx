@@ -8,6 +8,7 @@ import { ErrorResult } from '../components/error-result.tsx';
 import { PageTitle } from '../components/page-title.tsx';
 import { formatDateTime } from '../format.ts';
 import { useLocale } from '../i18n/locale-context.tsx';
+import { EmptyState } from '../help/empty-state.tsx';
 
 const PAGE = 50;
 
@@ -49,7 +50,7 @@ export function AuditPage() {
         loading={loading}
         dataSource={entries}
         pagination={false}
-        locale={{ emptyText: t('audit.empty') }}
+        locale={{ emptyText: <EmptyState compact testId="audit-empty" what={t('audit.empty')} next={t('empty.audit.next')} /> }}
         scroll={{ x: 'max-content' }}
         expandable={{
           rowExpandable: (row) => row.after !== undefined && row.after !== null,

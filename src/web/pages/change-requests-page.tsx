@@ -16,6 +16,7 @@ import { formatDateTime } from '../format.ts';
 import { useLocale } from '../i18n/locale-context.tsx';
 import { useSession } from '../session/session-context.tsx';
 import { useApiData } from '../use-api-data.ts';
+import { EmptyState } from '../help/empty-state.tsx';
 
 type Tab = 'pending' | 'approved' | 'rejected' | 'all';
 const STATUS_COLOR = { pending: 'gold', approved: 'green', rejected: 'red' } as const;
@@ -34,7 +35,17 @@ export function ChangeRequestsPage() {
       size="middle"
       loading={result.loading}
       dataSource={result.data?.requests ?? []}
-      locale={{ emptyText: t('changes.empty') }}
+      locale={{
+        emptyText: (
+          <EmptyState
+            testId="change-requests-empty"
+            what={t('changes.empty')}
+            next={decides ? t('empty.changes.nextDecider') : t('empty.changes.nextTeacher', { menu: t('nav.myClasses'), button: t('grades.requestChange') })}
+            action={!decides && can('grades.enter') ? { label: t('empty.changes.action'), to: '/my-classes' } : null}
+            help={decides ? { page: 'hieu-truong', anchor: 'duyet-sua-diem' } : { page: 'giao-vien-bo-mon', anchor: 'de-nghi-sua-diem' }}
+          />
+        ),
+      }}
       pagination={{ pageSize: 20, hideOnSinglePage: true }}
       scroll={{ x: 'max-content' }}
       onRow={(row) => ({ 'data-testid': `change-request-${row.id}` }) as HTMLAttributes<HTMLElement>}

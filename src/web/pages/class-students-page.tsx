@@ -20,6 +20,7 @@ import { ExportPanel } from '../records/export-panel.tsx';
 import { RecordStateTag } from '../records/record-state.tsx';
 import { RecordViewer, type ViewedStudent } from '../records/record-viewer.tsx';
 import { recordsApi } from '../records/records-api.ts';
+import { EmptyState } from '../help/empty-state.tsx';
 
 export function ClassStudentsPage() {
   const { t } = useLocale();
@@ -73,7 +74,16 @@ export function ClassStudentsPage() {
         rowKey="id"
         size="middle"
         dataSource={result.data.students}
-        locale={{ emptyText: t('students.empty') }}
+        locale={{
+          emptyText: (
+            <EmptyState
+              testId="class-students-empty"
+              what={t('students.empty')}
+              next={can('students.edit') ? t('empty.students.next', { button: t('import.button') }) : undefined}
+              help={{ page: 'can-bo-cntt', anchor: 'nhap-danh-sach' }}
+            />
+          ),
+        }}
         pagination={{ pageSize: 60, hideOnSinglePage: true }}
         scroll={{ x: 'max-content' }}
         columns={[

@@ -8,6 +8,7 @@ import { PageTitle } from '../components/page-title.tsx';
 import { useLocale } from '../i18n/locale-context.tsx';
 import { useSession, useSignedInSession } from '../session/session-context.tsx';
 import { useApiData } from '../use-api-data.ts';
+import { EmptyState } from '../help/empty-state.tsx';
 
 export function ClassesPage() {
   const { t } = useLocale();
@@ -29,7 +30,17 @@ export function ClassesPage() {
         size="middle"
         loading={classes.loading}
         dataSource={classes.data?.classes ?? []}
-        locale={{ emptyText: t('classes.empty') }}
+        locale={{
+          emptyText: (
+            <EmptyState
+              testId="classes-empty"
+              what={t('classes.empty')}
+              next={t('empty.classes.next')}
+              action={can('school.configure') ? { label: t('empty.classes.action'), to: '/school-settings' } : null}
+              help={{ page: 'can-bo-cntt', anchor: 'lop-hoc' }}
+            />
+          ),
+        }}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         scroll={{ x: 'max-content' }}
         onRow={(row) => ({

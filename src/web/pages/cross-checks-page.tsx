@@ -14,6 +14,7 @@ import { formatDateTime } from '../format.ts';
 import { useLocale } from '../i18n/locale-context.tsx';
 import { useSession } from '../session/session-context.tsx';
 import { useApiData } from '../use-api-data.ts';
+import { EmptyState } from '../help/empty-state.tsx';
 
 const STATUS_COLOR = { assigned: 'blue', checked: 'green', issue_found: 'red', answered: 'purple' } as const;
 
@@ -56,7 +57,16 @@ export function CrossChecksPage() {
         size="middle"
         loading={result.loading}
         dataSource={result.data?.checks ?? []}
-        locale={{ emptyText: t('crossCheck.empty') }}
+        locale={{
+          emptyText: (
+            <EmptyState
+              testId="cross-checks-empty"
+              what={t('crossCheck.empty')}
+              next={assigns ? t('empty.crossCheck.nextAssign', { button: t('crossCheck.assign') }) : t('empty.crossCheck.next')}
+              help={assigns ? { page: 'hieu-truong', anchor: 'kiem-tra-cheo' } : { page: 'to-truong-chuyen-mon', anchor: 'kiem-tra-cheo' }}
+            />
+          ),
+        }}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         scroll={{ x: 'max-content' }}
         columns={[

@@ -12,6 +12,7 @@ import { useSession, useSignedInSession } from '../session/session-context.tsx';
 import { MyWorkPanel } from '../plan/my-work-panel.tsx';
 import { activeRoles } from '../session/session-view.ts';
 import { useApiData } from '../use-api-data.ts';
+import { FirstRunTour } from '../help/first-run-tour.tsx';
 
 export function HomePage() {
   const { t, locale } = useLocale();
@@ -34,6 +35,7 @@ export function HomePage() {
       <PageTitle testId="home-heading" subtitle={subtitle || undefined}>
         {roleNames ? `${t('home.title')} — ${roleNames}` : t('home.title')}
       </PageTitle>
+      <FirstRunTour />
       {/* Staff see their work queue first: what is due decides the day, the figures below are context. */}
       {can('plan.read') && <MyWorkPanel />}
       {sections.length === 0 && (

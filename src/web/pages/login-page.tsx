@@ -7,6 +7,7 @@ import { isApiError } from '../api.ts';
 import { LanguageSwitch } from '../components/language-switch.tsx';
 import { useLocale } from '../i18n/locale-context.tsx';
 import { useSession } from '../session/session-context.tsx';
+import { Link } from 'react-router';
 
 interface LoginValues {
   username: string;
@@ -16,7 +17,7 @@ interface LoginValues {
 
 export function LoginPage() {
   const { t } = useLocale();
-  const { login } = useSession();
+  const { login, state } = useSession();
   const [form] = Form.useForm<LoginValues>();
   const [needTotp, setNeedTotp] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -58,6 +59,9 @@ export function LoginPage() {
         </Flex>
         {error && (
           <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" />
+        )}
+        {state.status === 'anonymous' && state.expired && !error && (
+          <Alert type="info" showIcon title={t('login.sessionExpired')} style={{ marginBottom: 16 }} data-testid="login-expired" />
         )}
         {needTotp && !error && (
           <Alert type="info" showIcon title={t('login.totpHint')} style={{ marginBottom: 16 }} />
@@ -111,7 +115,10 @@ export function LoginPage() {
           </Button>
         </Form>
         <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0, fontSize: 13 }}>
-          {t('login.forgot')}
+          {t('login.forgot')}{' '}
+          <Link to="/guide/xu-ly-su-co#quen-mat-khau">{t('login.helpForgot')}</Link>
+          {' · '}
+          <Link to="/guide/README" data-testid="login-guide">{t('login.guide')}</Link>
         </Typography.Paragraph>
       </Card>
     </Flex>

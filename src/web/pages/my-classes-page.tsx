@@ -10,6 +10,7 @@ import { SheetStatusTag } from '../components/sheet-status-tag.tsx';
 import { useLocale } from '../i18n/locale-context.tsx';
 import { useSignedInSession } from '../session/session-context.tsx';
 import { useApiData } from '../use-api-data.ts';
+import { EmptyState } from '../help/empty-state.tsx';
 
 export function MyClassesPage() {
   const { t } = useLocale();
@@ -50,7 +51,9 @@ export function MyClassesPage() {
         size="middle"
         loading={result.loading}
         dataSource={result.data?.classSubjects ?? []}
-        locale={{ emptyText: t('myClasses.empty') }}
+        locale={{
+          emptyText: <EmptyState testId="my-classes-empty" what={t('myClasses.empty')} next={t('empty.myClasses.next')} help={{ page: 'giao-vien-bo-mon', anchor: 'lop-toi-day' }} />,
+        }}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         scroll={{ x: 'max-content' }}
         columns={[

@@ -9,6 +9,7 @@ import { roleLabel } from '../i18n/index.ts';
 import { useLocale } from '../i18n/locale-context.tsx';
 import { useSignedInSession } from '../session/session-context.tsx';
 import { useApiData } from '../use-api-data.ts';
+import { EmptyState } from '../help/empty-state.tsx';
 
 /** Lower-case without Vietnamese diacritics, so "nguyen" finds "Nguyễn". */
 function fold(text: string): string {
@@ -50,7 +51,7 @@ export function StaffPage() {
         size="middle"
         loading={staff.loading}
         dataSource={rows}
-        locale={{ emptyText: t('staff.empty') }}
+        locale={{ emptyText: <EmptyState compact testId="staff-empty" what={t('staff.empty')} next={t('empty.staff.next')} /> }}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         scroll={{ x: 'max-content' }}
         columns={[

@@ -18,6 +18,7 @@ import {
 import { useLocale } from '../i18n/locale-context.tsx';
 import { useSignedInSession } from '../session/session-context.tsx';
 import { useApiData } from '../use-api-data.ts';
+import { EmptyState } from '../help/empty-state.tsx';
 
 export function SubjectsPage() {
   const { t } = useLocale();
@@ -61,7 +62,7 @@ export function SubjectsPage() {
         size="middle"
         loading={result.loading}
         dataSource={subjects}
-        locale={{ emptyText: t('subjects.empty') }}
+        locale={{ emptyText: <EmptyState testId="subjects-empty" what={t('subjects.empty')} next={t('empty.subjects.next')} help={{ page: 'can-bo-cntt', anchor: 'danh-muc-mon-hoc' }} /> }}
         pagination={false}
         scroll={{ x: 'max-content' }}
         columns={[

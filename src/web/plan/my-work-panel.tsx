@@ -2,7 +2,7 @@
  * "Việc của tôi" on the home page: the person's queue with counts and due dates, most urgent
  * first, each with a button to the page that does it.
  */
-import { Badge, Button, Card, Empty, Flex, List, Tag, Typography } from 'antd';
+import { Badge, Button, Card, Flex, List, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { formatDate } from '../format.ts';
 import { useLocale } from '../i18n/locale-context.tsx';
@@ -10,6 +10,7 @@ import { useSignedInSession } from '../session/session-context.tsx';
 import { useApiData } from '../use-api-data.ts';
 import { planApi } from './plan-api.ts';
 import { StatusTag } from './status-tag.tsx';
+import { EmptyState } from '../help/empty-state.tsx';
 
 export function MyWorkPanel() {
   const { t, locale } = useLocale();
@@ -33,7 +34,7 @@ export function MyWorkPanel() {
       }
     >
       {work.error && <Typography.Text type="danger">{work.error.message}</Typography.Text>}
-      {data && data.items.length === 0 && <Empty data-testid="my-work-empty" description={t('myWork.empty')} />}
+      {data && data.items.length === 0 && <EmptyState compact testId="my-work-empty" what={t('myWork.empty')} next={t('empty.myWork.next')} />}
       {data && data.items.length > 0 && (
         <List
           size="small"

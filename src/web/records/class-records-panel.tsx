@@ -14,6 +14,7 @@ import { ExportPanel } from './export-panel.tsx';
 import { RecordStateTag } from './record-state.tsx';
 import { RecordViewer, type ViewedStudent } from './record-viewer.tsx';
 import { recordsApi } from './records-api.ts';
+import { EmptyState } from '../help/empty-state.tsx';
 
 type Row = ClassRecordsView['students'][number];
 
@@ -42,7 +43,7 @@ export function ClassRecordsPanel({ classId }: { classId: string }) {
         rowKey="studentId"
         size="middle"
         dataSource={view.students}
-        locale={{ emptyText: t('records.empty') }}
+        locale={{ emptyText: <EmptyState compact testId="class-records-empty" what={t('records.empty')} next={t('empty.students.next', { button: t('import.button') })} help={{ page: 'can-bo-cntt', anchor: 'nhap-danh-sach' }} /> }}
         pagination={{ pageSize: 60, hideOnSinglePage: true }}
         scroll={{ x: 'max-content' }}
         columns={[

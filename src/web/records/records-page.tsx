@@ -16,6 +16,7 @@ import { useSignedInSession } from '../session/session-context.tsx';
 import { useApiData } from '../use-api-data.ts';
 import { ExportPanel, ExportProgress } from './export-panel.tsx';
 import { isActiveExport, recordsApi } from './records-api.ts';
+import { EmptyState } from '../help/empty-state.tsx';
 
 type ClassRow = RecordClassesOverview['classes'][number];
 
@@ -54,7 +55,7 @@ export function RecordsPage() {
           size="small"
           loading={overview.loading}
           dataSource={data?.classes ?? []}
-          locale={{ emptyText: t('records.noClasses') }}
+          locale={{ emptyText: <EmptyState compact testId="records-classes-empty" what={t('records.noClasses')} next={t('empty.classes.next')} help={{ page: 'can-bo-cntt', anchor: 'lop-hoc' }} /> }}
           pagination={{ pageSize: 60, hideOnSinglePage: true }}
           scroll={{ x: 'max-content' }}
           columns={[
@@ -119,7 +120,7 @@ function RecentExports({ exports, loading }: { exports: RecordExportView[]; load
         size="small"
         loading={loading}
         dataSource={exports}
-        locale={{ emptyText: t('exports.empty') }}
+        locale={{ emptyText: <EmptyState compact testId="exports-empty" what={t('exports.empty')} next={t('empty.exports.next', { button: t('exports.classButton') })} /> }}
         pagination={false}
         scroll={{ x: 'max-content' }}
         columns={[

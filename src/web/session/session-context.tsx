@@ -10,7 +10,7 @@ import { useLocale } from '../i18n/locale-context.tsx';
 
 export type SessionState =
   | { status: 'loading' }
-  | { status: 'anonymous' }
+  | { status: 'anonymous'; /** The server said the session is gone (expired, signed out elsewhere). */ expired?: boolean }
   | { status: 'error'; message: string }
   | { status: 'signed-in'; session: SessionInfo };
 
@@ -49,7 +49,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [signedIn, signedOut]);
 
   useEffect(() => {
-    configureApi({ onSessionLost: signedOut, onTotpEnrolmentRequired: () => void refresh() });
+    const sessionLost = () => {
+      configureApi({ csrfToken: null });
+      setState({ status: 'anonymous', expired: true });
+    };
+    configureApi({ onSessionLost: sessionLost, onTotpEnrolmentRequired: () => void refresh() });
     let cancelled = false;
     api
       .session()

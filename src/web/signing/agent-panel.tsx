@@ -7,6 +7,7 @@ import { Alert, Button, Flex, Input, Space, Typography } from 'antd';
 import { useLocale } from '../i18n/locale-context.tsx';
 import type { MessageKey } from '../i18n/index.ts';
 import { AgentProblem, DEFAULT_AGENT_URL, agentClient, type AgentClient } from './agent-client.ts';
+import { Link } from 'react-router';
 
 const URL_KEY = 'hocba.agent.url';
 
@@ -95,8 +96,8 @@ export function AgentPanel({ agent, onReady }: { agent: ReturnType<typeof useAge
           {t('agent.check')}
         </Button>
       </Flex>
-      {status.kind === 'down' && <Alert type="warning" showIcon data-testid="agent-down" title={t('agent.notRunning', { url: agent.url, origin })} />}
-      {status.kind === 'error' && <Alert type="error" showIcon data-testid="agent-error" title={status.text} />}
+      {status.kind === 'down' && <Alert type="warning" showIcon data-testid="agent-down" title={t('agent.notRunning', { url: agent.url, origin })} description={<Link to="/guide/xu-ly-su-co#khong-tim-thay-token">{t('errorHint.title')} →</Link>} />}
+      {status.kind === 'error' && <Alert type="error" showIcon data-testid="agent-error" title={status.text} description={<Link to="/guide/xu-ly-su-co#khong-tim-thay-token">{t('errorHint.title')} →</Link>} />}
       {status.kind === 'up' && status.paired && (
         <Alert
           type="success"

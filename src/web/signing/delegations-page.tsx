@@ -14,6 +14,7 @@ import { useLocale } from '../i18n/locale-context.tsx';
 import { useSession } from '../session/session-context.tsx';
 import { useApiData } from '../use-api-data.ts';
 import { signingApi, type DelegationCreate, type DelegationView } from './signing-api.ts';
+import { EmptyState } from '../help/empty-state.tsx';
 
 interface BoardRow {
   kind: 'person' | 'seal';
@@ -102,7 +103,7 @@ export function DelegationsPage() {
           rowKey="id"
           data-testid="delegations-table"
           dataSource={list.data?.delegations ?? []}
-          locale={{ emptyText: t('delegations.none') }}
+          locale={{ emptyText: <EmptyState compact testId="delegations-empty" what={t('delegations.none')} next={manage ? t('empty.delegations.next') : t('empty.delegations.nextReader')} help={{ page: 'hieu-truong', anchor: 'uy-quyen-ky' }} /> }}
           pagination={false}
           columns={[
             { title: t('delegations.delegate'), render: (_, d) => d.delegateName ?? d.delegateUserId },

@@ -5,7 +5,7 @@
  * again, so a reload or a closed browser resumes where it stopped.
  */
 import { useMemo, useState, type HTMLAttributes } from 'react';
-import { Alert, Button, Card, Empty, Flex, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Flex, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { ErrorResult } from '../components/error-result.tsx';
 import { PageLoader } from '../components/page-loader.tsx';
 import { PageTitle } from '../components/page-title.tsx';
@@ -16,6 +16,7 @@ import { useApiData } from '../use-api-data.ts';
 import { BatchPanel } from './batch-panel.tsx';
 import { signingApi, type BatchSummary, type SigningStep, type SigningTarget, type ToSignRow } from './signing-api.ts';
 import { ReturnsNotice } from '../corrections/returns-notice.tsx';
+import { EmptyState } from '../help/empty-state.tsx';
 
 const STEP_ORDER: SigningStep[] = ['subject', 'homeroom', 'principal', 'seal'];
 
@@ -84,7 +85,12 @@ export function SigningPage() {
       ) : (
         <Card title={t('signing.toSign')} data-testid="to-sign-card">
           {rows.length === 0 ? (
-            <Empty description={t('signing.nothing')} />
+            <EmptyState
+              testId="signing-empty"
+              what={t('signing.nothing')}
+              next={t('empty.signing.next')}
+              action={{ label: t('empty.signing.action'), to: '/' }}
+            />
           ) : (
             <Space orientation="vertical" style={{ width: '100%' }}>
               {steps.length > 1 && (

@@ -7,6 +7,7 @@ import { useLocale } from '../i18n/locale-context.tsx';
 import type { MessageKey } from '../i18n/index.ts';
 import { useApiData } from '../use-api-data.ts';
 import { syncApi } from './sync-api.ts';
+import { EmptyState } from '../help/empty-state.tsx';
 
 const STATE_COLORS: Record<string, string> = { created: 'default', retry: 'gold', active: 'processing', completed: 'green', cancelled: 'default', failed: 'red' };
 
@@ -22,7 +23,7 @@ export function JobsCard({ canManage, refreshKey, onRetried }: { canManage: bool
         rowKey="id"
         loading={jobs.loading}
         dataSource={jobs.data ?? []}
-        locale={{ emptyText: t('jobs.empty') }}
+        locale={{ emptyText: <EmptyState compact testId="jobs-empty" what={t('jobs.empty')} next={t('empty.jobs.next')} /> }}
         pagination={{ pageSize: 10, hideOnSinglePage: true }}
         columns={[
           { title: t('jobs.col.job'), key: 'j', render: (_: unknown, j) => (<><code>{j.name}</code> <span>{j.label}</span>{j.error && <div style={{ color: '#cf1322' }}>{j.error}</div>}</>) },

@@ -13,6 +13,7 @@ import { formatDateTime } from '../format.ts';
 import { useLocale } from '../i18n/locale-context.tsx';
 import { useApiData } from '../use-api-data.ts';
 import { transferApi } from './transfer-api.ts';
+import { EmptyState } from '../help/empty-state.tsx';
 
 export function ExportCard({ onExported }: { onExported: () => void }) {
   const { t } = useLocale();
@@ -106,7 +107,7 @@ export function ExportedCard({ transfers, loading, onChanged }: { transfers: Tra
         size="small"
         loading={loading}
         dataSource={transfers}
-        locale={{ emptyText: t('transfers.export.none') }}
+        locale={{ emptyText: <EmptyState compact testId="transfer-export-empty" what={t('transfers.export.none')} next={t('empty.transfersExport.next', { button: t('transfers.export.submit') })} help={{ page: 'van-thu', anchor: 'chuyen-truong' }} /> }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         scroll={{ x: 'max-content' }}
         columns={[

@@ -51,6 +51,9 @@ export function VerifyPage({ initialCode }: { initialCode: string }) {
         </Typography.Title>
         <Space>
           <LanguageSwitch />
+          <Button href="/guide/xac-minh" type="link" data-testid="verify-guide">
+            {t('help.button')}
+          </Button>
           <Button href="/" type="link">
             {t('verify.signIn')}
           </Button>
