@@ -389,7 +389,7 @@ export async function startCscTestService(opts: CscTestServiceOptions): Promise<
       sad.remaining -= hashes.length;
       if (sad.remaining === 0) sads.delete(body.SAD);
       // ECDSA travels as DER ECDSA-Sig-Value, as X.509 and CMS carry it.
-      return [200, { signatures: sigs.map((s) => b64(c.key.type === 'ec' ? ecdsaP1363ToDer(s) : s)) }];
+      return [200, { signatures: sigs.map((s) => b64(c.key.type === 'ec' ? ecdsaP1363ToDer(s, s.length / 2) : s)) }];
     },
   };
 

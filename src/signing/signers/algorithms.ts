@@ -91,50 +91,8 @@ export function throwIfAborted(signal: AbortSignal | undefined, where: string): 
   if (signal?.aborted) throw new SigningError('signer_timeout', `${where}: the request was cancelled before it completed`, { cause: signal.reason });
 }
 
-/** ECDSA-Sig-Value (DER SEQUENCE of two INTEGERs) → r||s with each half padded to `size` bytes. */
-export function ecdsaDerToP1363(der: Uint8Array, size: number): Uint8Array {
-  const fail = () => new SigningError('document_invalid', 'ECDSA signature is not a valid DER ECDSA-Sig-Value');
-  let p = 0;
-  const readLen = () => {
-    let len = der[p++]!;
-    if (len & 0x80) {
-      const n = len & 0x7f;
-      if (n < 1 || n > 2) throw fail();
-      len = 0;
-      for (let i = 0; i < n; i++) len = (len << 8) | der[p++]!;
-    }
-    return len;
-  };
-  if (der[p++] !== 0x30) throw fail();
-  const seqLen = readLen();
-  if (p + seqLen !== der.length) throw fail();
-  const out = new Uint8Array(size * 2);
-  for (let k = 0; k < 2; k++) {
-    if (der[p++] !== 0x02) throw fail();
-    const len = readLen();
-    let v = der.subarray(p, p + len);
-    p += len;
-    while (v.length > 0 && v[0] === 0) v = v.subarray(1);
-    if (v.length > size) throw fail();
-    out.set(v, k * size + (size - v.length));
-  }
-  if (p !== der.length) throw fail();
-  return out;
-}
-
-/** r||s → DER ECDSA-Sig-Value (what CMS, X.509 and the CSC API carry). */
-export function ecdsaP1363ToDer(raw: Uint8Array): Uint8Array {
-  const half = raw.length / 2;
-  const int = (v: Uint8Array) => {
-    let i = 0;
-    while (i < v.length - 1 && v[i] === 0) i++;
-    const body = v[i]! & 0x80 ? Buffer.concat([Buffer.from([0]), v.subarray(i)]) : Buffer.from(v.subarray(i));
-    return Buffer.concat([Buffer.from([0x02, body.length]), body]);
-  };
-  const body = Buffer.concat([int(raw.subarray(0, half)), int(raw.subarray(half))]);
-  const len = body.length < 0x80 ? Buffer.from([body.length]) : Buffer.from([0x81, body.length]);
-  return new Uint8Array(Buffer.concat([Buffer.from([0x30]), len, body]));
-}
+/** The conversions between P1363 (r||s, what signers return) and DER (what CMS, X.509 and CSC carry), written once in cms/algorithms.ts. */
+export { ecdsaDerToP1363, ecdsaP1363ToDer } from '../cms/algorithms.ts';
 
 /** OIDs used by the CSC API (hashAlgorithmOID, signAlgo, key/algo). */
 export const OID = {

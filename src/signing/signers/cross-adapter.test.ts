@@ -82,7 +82,7 @@ describe('the same digest through every adapter', { skip: softHsmSkipReason() ||
     const dir = hsm.dir;
     await writeFile(join(dir, `${name}.pub.pem`), new X509Certificate(Buffer.from(cert.certificate)).publicKey.export({ type: 'spki', format: 'pem' }));
     await writeFile(join(dir, `${name}.dgst`), digest);
-    await writeFile(join(dir, `${name}.sig`), alg.startsWith('ECDSA') ? ecdsaP1363ToDer(sig) : sig);
+    await writeFile(join(dir, `${name}.sig`), alg.startsWith('ECDSA') ? ecdsaP1363ToDer(sig, sig.length / 2) : sig);
     const args = ['pkeyutl', '-verify', '-pubin', '-inkey', join(dir, `${name}.pub.pem`), '-in', join(dir, `${name}.dgst`), '-sigfile', join(dir, `${name}.sig`)];
     if (!alg.startsWith('ECDSA')) args.push('-pkeyopt', 'digest:sha256');
     const r = await run('openssl', args).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
