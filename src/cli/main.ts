@@ -12,6 +12,7 @@ import { registerReferenceCommands } from './reference.ts';
 import { registerVerifyCommands } from './verify.ts';
 import { registerBackupCommands } from './backup.ts';
 import { registerSyncCommands } from './sync.ts';
+import { registerPracticeCommands } from './practice.ts';
 import { reportError } from './open.ts';
 
 export function buildProgram(): Command {
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerVerifyCommands(program);
   registerSyncCommands(program);
   registerBackupCommands(program);
+  registerPracticeCommands(program);
   return program;
 }
 

@@ -22,7 +22,7 @@ import { statusListClient } from '../services/verification/status-client.ts';
 import { verifyRecord } from '../services/verification/verify-record.ts';
 import type { GlobalOpts } from './open.ts';
 
-export const EXIT_CODES: Record<VerificationVerdict, number> = { valid: 0, invalid: 1, revoked: 1, superseded: 1, indeterminate: 2 };
+export const EXIT_CODES: Record<VerificationVerdict, number> = { valid: 0, invalid: 1, revoked: 1, superseded: 1, practice: 1, indeterminate: 2 };
 const MARK: Record<CheckStatus, string> = { passed: '✓', failed: '✗', indeterminate: '?' };
 const VERDICT: Record<CheckStatus, string> = { passed: 'HỢP LỆ / VALID', failed: 'KHÔNG HỢP LỆ / INVALID', indeterminate: 'CHƯA XÁC ĐỊNH ĐƯỢC / INDETERMINATE' };
 const CHECK_LABEL: Record<SignatureCheckName, string> = {
@@ -85,6 +85,7 @@ const VERDICT_LINE: Record<VerificationVerdict, string> = {
   indeterminate: '? CHƯA XÁC ĐỊNH ĐƯỢC / INDETERMINATE',
   superseded: '✗ ĐÃ ĐƯỢC THAY THẾ BẰNG PHIÊN BẢN MỚI / SUPERSEDED',
   revoked: '✗ ĐÃ BỊ THU HỒI / REVOKED',
+  practice: '✗ BẢN THỰC HÀNH — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ / PRACTICE COPY — NOT A VALID RECORD',
 };
 const STATE_LABEL: Record<VerificationReportView['status']['state'], string> = {
   valid: 'còn hiệu lực / valid',
@@ -92,6 +93,7 @@ const STATE_LABEL: Record<VerificationReportView['status']['state'], string> = {
   revoked: 'đã bị thu hồi / revoked',
   unknown: 'không rõ (chỉ kiểm tra theo chứng thư gốc) / unknown (checked by trust anchors only)',
   indeterminate: 'không kiểm tra được / could not be checked',
+  practice: 'trường thực hành, không có giá trị / practice school, no legal value',
 };
 
 function signatureLines(sigs: VerificationSignatureView[], title: string): string[] {
@@ -136,7 +138,7 @@ const worst = (codes: number[]) => (codes.includes(1) ? 1 : codes.includes(2) ? 
 export function registerVerifyCommands(program: Command): void {
   program
     .command('verify <files...>')
-    .description('kiểm tra học bạ (XML hoặc PDF): chữ ký số, nội dung, tình trạng / verify records (XML or PDF): signatures, content, current status; exit 0 valid, 1 invalid/revoked/superseded, 2 undecided')
+    .description('kiểm tra học bạ (XML hoặc PDF): chữ ký số, nội dung, tình trạng / verify records (XML or PDF): signatures, content, current status; exit 0 valid, 1 invalid/revoked/superseded/practice, 2 undecided')
     .option('--trust <pem file or dir>', 'trusted root certificate(s) (default: HOCBA_TRUST_ANCHORS, else the test PKI of `hocba pki demo`)')
     .option('--offline', 'only the validation data embedded in the document: no OCSP or CRL requests')
     .option('--status-url <url>', "the school's signed status list (GET …/api/public/status/<school>): reports superseded / revoked")

@@ -4,7 +4,10 @@
  * Vietnamese and English (below). `params` fill the `{name}` placeholders.
  */
 export const ERROR_MESSAGES = {
-  'auth.required': { vi: 'Bạn cần đăng nhập.', en: 'You need to sign in.' },
+  'auth.required': {
+    vi: 'Bạn cần đăng nhập (phiên đăng nhập có thể đã hết hạn). Hãy đăng nhập lại; dữ liệu đã lưu không bị mất.',
+    en: 'You need to sign in (your session may have expired). Sign in again; saved data is not lost.',
+  },
   'auth.invalid_credentials': { vi: 'Tên đăng nhập hoặc mật khẩu không đúng.', en: 'Wrong username or password.' },
   'auth.locked': {
     vi: 'Tài khoản tạm khoá do nhập sai nhiều lần. Thử lại sau {until}.',
@@ -20,16 +23,23 @@ export const ERROR_MESSAGES = {
   'auth.totp_not_set_up': { vi: 'Chưa bắt đầu cài đặt xác thực hai lớp.', en: 'Two-factor set-up has not been started.' },
   'auth.weak_password': { vi: 'Mật khẩu chưa đủ mạnh: {reason}', en: 'The password is too weak: {reason}' },
   'auth.password_change_required': { vi: 'Bạn cần đổi mật khẩu trước khi tiếp tục.', en: 'You must change your password before continuing.' },
-  'csrf.invalid': { vi: 'Phiên làm việc không hợp lệ (CSRF). Hãy tải lại trang.', en: 'Invalid request token (CSRF). Reload the page.' },
-  'forbidden': { vi: 'Bạn không có quyền thực hiện thao tác này.', en: 'You are not allowed to do this.' },
+  'csrf.invalid': { vi: 'Phiên làm việc không hợp lệ (CSRF): trang đã mở quá lâu hoặc bạn đã đăng nhập lại ở tab khác. Hãy tải lại trang (F5) rồi làm lại.', en: 'Invalid request token (CSRF): the page was open too long or you signed in again in another tab. Reload the page (F5) and try again.' },
+  'forbidden': {
+    vi: 'Bạn không có quyền thực hiện thao tác này. Kiểm tra bạn đang chọn đúng trường; nếu cần quyền này, hãy nhờ cán bộ CNTT (quản trị trường) phân vai trò.',
+    en: 'You are not allowed to do this. Check you picked the right school; if you need it, ask the IT officer (school administrator) for the role.',
+  },
   'not_found': { vi: 'Không tìm thấy {what}.', en: '{what} not found.' },
   'validation': { vi: 'Dữ liệu không hợp lệ: {summary}', en: 'Invalid input: {summary}' },
   'conflict': { vi: '{what} đã tồn tại.', en: '{what} already exists.' },
-  'rate_limited': { vi: 'Quá nhiều yêu cầu. Thử lại sau {after}.', en: 'Too many requests. Try again in {after}.' },
+  'rate_limited': { vi: 'Quá nhiều yêu cầu từ máy (hoặc mạng) của bạn. Chờ {after} rồi thử lại.', en: 'Too many requests from your computer (or network). Wait {after}, then try again.' },
   'school.required': { vi: 'Hãy chọn trường đang làm việc.', en: 'Choose the school you are working in.' },
-  'payload_too_large': { vi: 'Dữ liệu gửi lên quá lớn.', en: 'The request is too large.' },
+  'payload_too_large': { vi: 'Dữ liệu gửi lên quá lớn. Hãy chia nhỏ tệp hoặc quét với độ phân giải thấp hơn rồi gửi lại.', en: 'The request is too large. Split the file or scan at a lower resolution, then send it again.' },
   'unsupported_media_type': { vi: 'Định dạng dữ liệu không được hỗ trợ (cần JSON).', en: 'Unsupported content type (JSON expected).' },
-  'internal': { vi: 'Lỗi hệ thống. Đã ghi nhận; vui lòng thử lại.', en: 'Internal error. It has been logged; please try again.' },
+  'disk_full': {
+    vi: 'Máy chủ hết dung lượng đĩa: thao tác không được lưu (dữ liệu đã lưu trước đó không bị ảnh hưởng). Báo cán bộ CNTT giải phóng dung lượng, rồi làm lại.',
+    en: 'The server is out of disk space (disk full): nothing of this operation was saved (data saved earlier is not affected). Tell the IT officer to free space, then do it again.',
+  },
+  'internal': { vi: 'Lỗi hệ thống. Đã ghi nhận; vui lòng thử lại. Nếu lỗi lặp lại, báo cán bộ CNTT kèm thời điểm xảy ra.', en: 'Internal error. It has been logged; please try again. If it happens again, tell the IT officer when it happened.' },
   'db.newer_version': {
     vi: 'Dữ liệu trong {dir} được tạo bởi phiên bản hocba mới hơn (lược đồ {found} > {known}). Hãy dùng phiên bản mới hơn; dữ liệu không bị thay đổi.',
     en: 'The data in {dir} was created by a newer hocba (schema {found} > {known}). Use a newer version; nothing was changed.',
@@ -60,7 +70,7 @@ export const ERROR_MESSAGES = {
   'signing.already_signed': { vi: 'Bước "{step}" đã được ký{subjects}.', en: 'Step "{step}" is already signed{subjects}.' },
   'signing.nothing_to_sign': { vi: 'Không có gì để ký ở bước "{step}".', en: 'Nothing to sign at step "{step}".' },
   'signing.no_delegation': { vi: 'Không có ủy quyền ký thay Hiệu trưởng còn hiệu lực cho học bạ này ({reason}).', en: 'No valid delegation to sign for the principal covers this record ({reason}).' },
-  'signing.no_certificate': { vi: 'Chưa đăng ký chứng thư số cho {who}.', en: 'No signing certificate is registered for {who}.' },
+  'signing.no_certificate': { vi: 'Chưa đăng ký chứng thư số cho {who}. Cán bộ CNTT đăng ký chứng thư số ở trang "Chứng thư số" rồi ký lại.', en: 'No signing certificate is registered for {who}. The IT officer registers it on the "Certificates" page; then sign again.' },
   'signing.certificate_invalid': { vi: 'Chứng thư số không dùng được: {reason}', en: 'The signing certificate cannot be used: {reason}' },
   'signing.certificate_changed': {
     vi: 'Chứng thư số dùng khi chuẩn bị không còn là chứng thư số đang dùng của người ký. Hãy chuẩn bị lại.',
@@ -75,7 +85,7 @@ export const ERROR_MESSAGES = {
   'signing.remote_login_failed': { vi: 'Nhà cung cấp dịch vụ ký từ xa không chấp nhận tên đăng nhập, mật khẩu hoặc mã PIN/OTP. Hãy nhập lại.', en: 'The remote signing provider refused the user name, password or PIN/OTP. Enter them again.' },
   'signing.remote_rejected': { vi: 'Yêu cầu ký đã bị từ chối trên điện thoại. Chưa học bạ nào được ký; bạn có thể ký lại.', en: 'The signing request was declined on the phone. Nothing was signed; you can sign again.' },
   'signing.remote_timeout': { vi: 'Hết thời gian chờ phê duyệt trên điện thoại. Chưa học bạ nào được ký; hãy ký lại và phê duyệt trong ứng dụng của nhà cung cấp.', en: 'The approval on the phone timed out. Nothing was signed; sign again and approve in the provider\'s app.' },
-  'signing.remote_unavailable': { vi: 'Không liên lạc được với dịch vụ ký từ xa: {detail}', en: 'The remote signing service cannot be reached: {detail}' },
+  'signing.remote_unavailable': { vi: 'Không liên lạc được với dịch vụ ký từ xa: {detail}. Chưa học bạ nào được ký; kiểm tra mạng rồi ký lại sau ít phút.', en: 'The remote signing service cannot be reached: {detail}. Nothing was signed; check the network and sign again in a few minutes.' },
   'signing.no_server_key': { vi: 'Chứng thư số này không có khoá lưu trên máy chủ; hãy ký bằng USB token hoặc dịch vụ ký từ xa.', en: 'This certificate has no key held by the server; sign with the USB token or the remote service.' },
   'signing.returned': { vi: 'Học bạ đã bị trả lại: {reason}', en: 'The record was returned: {reason}' },
   'delegation.invalid': { vi: 'Ủy quyền không hợp lệ: {fields}', en: 'Invalid delegation: {fields}' },
@@ -87,7 +97,10 @@ export const ERROR_MESSAGES = {
     vi: 'Tên trên chứng thư số ("{found}") không khớp với {expectedWhat} "{expected}".',
     en: 'The name in the certificate ("{found}") does not match the {expectedWhat} "{expected}".',
   },
-  'certificate.expired': { vi: 'Chứng thư số "{subject}" đã hết hạn ngày {date}.', en: 'The certificate "{subject}" expired on {date}.' },
+  'certificate.expired': {
+    vi: 'Chứng thư số "{subject}" đã hết hạn ngày {date}. Hãy gia hạn với nhà cung cấp chữ ký số rồi đăng ký chứng thư số mới ở trang "Chứng thư số".',
+    en: 'The certificate "{subject}" expired on {date}. Renew it with your signature provider, then register the new one on the "Certificates" page.',
+  },
   'certificate.not_yet_valid': { vi: 'Chứng thư số "{subject}" chỉ có hiệu lực từ {date}.', en: 'The certificate "{subject}" is not valid before {date}.' },
   'certificate.key_usage': {
     vi: 'Chứng thư số "{subject}" không dùng để ký số được (thiếu mục đích digitalSignature hoặc nonRepudiation).',
@@ -98,7 +111,10 @@ export const ERROR_MESSAGES = {
     vi: 'Chứng thư số "{subject}" không chuỗi về tổ chức chứng thực tin cậy: {detail}',
     en: 'The certificate "{subject}" does not chain to a trusted certification authority: {detail}',
   },
-  'certificate.revoked': { vi: 'Chứng thư số "{subject}" đã bị thu hồi ngày {date}.', en: 'The certificate "{subject}" was revoked on {date}.' },
+  'certificate.revoked': {
+    vi: 'Chứng thư số "{subject}" đã bị thu hồi ngày {date}. Xin cấp chứng thư số mới và đăng ký lại ở trang "Chứng thư số".',
+    en: 'The certificate "{subject}" was revoked on {date}. Get a new certificate and register it on the "Certificates" page.',
+  },
   'certificate.remote_unavailable': {
     vi: 'Không lấy được chứng thư số từ dịch vụ ký từ xa {url}: {detail}',
     en: 'Could not get the certificate from the remote signing service {url}: {detail}',
@@ -127,6 +143,18 @@ export const ERROR_MESSAGES = {
   'correction.not_latest': { vi: 'Bản học bạ v{version} đã có bản mới hơn (v{latest}); hãy yêu cầu sửa trên bản mới nhất.', en: 'Record version v{version} already has a newer version (v{latest}); request the correction on the latest one.' },
   'correction.open_exists': { vi: 'Bản học bạ v{version} đã có một yêu cầu sửa đang chờ xử lý.', en: 'Record version v{version} already has an open correction request.' },
   'correction.decided': { vi: 'Yêu cầu sửa này đã được xử lý ({status}).', en: 'This correction request has already been decided ({status}).' },
+  'practice.not_real': {
+    vi: 'Đây là trường thực hành: không thể {action}. Hãy chuyển về trường thật để làm việc này.',
+    en: 'This is a practice school: it cannot {actionEn}. Switch back to the real school to do this.',
+  },
+  'practice.exists': {
+    vi: 'Trường đã có trường thực hành ({code}). Chọn "Làm mới" để tạo lại từ đầu.',
+    en: 'The school already has a practice school ({code}). Choose "Reset" to create it afresh.',
+  },
+  'practice.no_staff': {
+    vi: 'Chưa tạo được trường thực hành: {reason}. Hãy thêm cán bộ và phân công giảng dạy trước.',
+    en: 'The practice school cannot be created: {reason}. Add staff and teaching assignments first.',
+  },
 } as const satisfies Record<string, { vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
@@ -160,4 +188,18 @@ export class DomainError extends Error {
 export function formatErrorMessage(code: ErrorCode, params: Record<string, string | number>, lang: Lang): string {
   const template = ERROR_MESSAGES[code][lang];
   return template.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
+}
+
+/**
+ * Whether an error (or one of its causes: drizzle wraps driver errors) is a full disk: a
+ * Node ENOSPC/EDQUOT, PostgreSQL's SQLSTATE 53100 disk_full (PGlite raises it too), or
+ * PostgreSQL's message when the WAL could not be written.
+ */
+export function isDiskFull(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT' || code === '53100') return true;
+    if (/No space left on device/i.test(String((e as { message?: unknown }).message ?? ''))) return true;
+  }
+  return false;
 }

@@ -4,7 +4,7 @@
  * minutes) queues it for each school that has not had its run today, from 06:00 Vietnam time
  * so the digest arrives in the morning; a second job the same day changes nothing.
  */
-import { eq } from 'drizzle-orm';
+import { eq, isNull } from 'drizzle-orm';
 import { inSystem } from '../db/scope.ts';
 import { planDailyRuns, schools } from '../db/schema.ts';
 import { vnDay } from '../domain/plan/plan-rules.ts';
@@ -25,7 +25,8 @@ export async function schoolsDueForRun(db: JobContext['database']['db'], now: Da
   if (vnHour < DIGEST_HOUR_VN) return [];
   const day = vnDay(now);
   return inSystem(db, async (tx) => {
-    const all = await tx.select({ id: schools.id }).from(schools);
+    // Practice schools (services/practice) get no digests: nothing there is really due.
+    const all = await tx.select({ id: schools.id }).from(schools).where(isNull(schools.practiceOfSchoolId));
     const done = new Set((await tx.select({ schoolId: planDailyRuns.schoolId }).from(planDailyRuns).where(eq(planDailyRuns.day, day))).map((r) => r.schoolId));
     return all.map((s) => s.id).filter((id) => !done.has(id));
   });

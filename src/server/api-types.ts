@@ -20,6 +20,8 @@ export interface RoleGrant {
   schoolName: string | null;
   /** For student and parent roles: the student whose record they may read. */
   studentId?: string | null;
+  /** Set when the school is a practice school (issue 13.3): the real school it belongs to. */
+  practiceOf?: string | null;
 }
 
 export interface SessionUser {
@@ -578,8 +580,9 @@ export interface DelegationView {
  * GET /api/public/verify/:code and `hocba verify --json` return this same shape.
  */
 export type VerificationCheckStatus = 'passed' | 'failed' | 'indeterminate';
-export type VerificationVerdict = 'valid' | 'invalid' | 'indeterminate' | 'superseded' | 'revoked';
-export type RecordCurrentState = 'valid' | 'superseded' | 'revoked' | 'unknown' | 'indeterminate';
+/** 'practice': a record of a practice school (rehearsal with test certificates), never a real record. */
+export type VerificationVerdict = 'valid' | 'invalid' | 'indeterminate' | 'superseded' | 'revoked' | 'practice';
+export type RecordCurrentState = 'valid' | 'superseded' | 'revoked' | 'unknown' | 'indeterminate' | 'practice';
 
 export interface VerificationCheckView {
   status: VerificationCheckStatus;
@@ -1019,4 +1022,125 @@ export interface BackupStatus {
   lastError: string | null;
   lastErrorAt: string | null;
   consecutiveFailures: number;
+}
+
+// ── province ──
+// Province administration (Sở GD&ĐT): the province board and the schools of a province.
+// Aggregates and accounts only: nothing here carries a student's name, marks or id.
+
+/** A province since 1 July 2025: its 2-digit code and name. */
+export interface ProvinceRef {
+  code: string;
+  name: string;
+}
+
+/** A record state the province board counts. */
+export type ProvinceBoardState = 'frozen' | 'subjects_signed' | 'homeroom_signed' | 'approved' | 'sealed' | 'returned' | 'superseded';
+
+/** One plan stage of one school on the province board, judged against the school's plan. */
+export interface ProvinceBoardStage {
+  stage: 'freeze' | 'sign_subject' | 'sign_homeroom' | 'sign_principal' | 'seal' | 'sync';
+  label: { vi: string; en: string };
+  /** The latest due date of the stage over the school's grades. */
+  dueOn: string | null;
+  done: number;
+  total: number;
+  /** Worst status over the grades. */
+  status: 'done' | 'overdue' | 'due_soon' | 'open' | 'upcoming';
+  daysOverdue: number;
+  /** Per grade (drill-down only). */
+  grades?: Array<{ grade: number; dueOn: string; done: number; total: number; status: ProvinceBoardStage['status']; daysOverdue: number }>;
+}
+
+/** One school's row on the province board. */
+export interface ProvinceBoardSchool {
+  schoolId: string;
+  code: string;
+  name: string;
+  commune: string | null;
+  schoolYear: string | null;
+  students: number;
+  states: Record<ProvinceBoardState, number>;
+  stages: ProvinceBoardStage[];
+  /** Stages past their deadline and not done. */
+  lateStages: number;
+  sync: { lastRunAt: string | null; lastStatus: string | null; lastTarget: string | null; accepted: number; rejected: number; pending: number };
+  certificates: { active: number; expired: number; expiring: number; revoked: number };
+}
+
+/** GET /api/province/board. */
+export interface ProvinceBoard {
+  province: ProvinceRef;
+  today: string;
+  schools: ProvinceBoardSchool[];
+  totals: {
+    schools: number;
+    lateSchools: number;
+    students: number;
+    states: Record<ProvinceBoardState, number>;
+    sync: { accepted: number; rejected: number; pending: number };
+    certificates: { expired: number; expiring: number; revoked: number };
+  };
+}
+
+/** GET /api/province/schools/:schoolId/board: one school, stages by grade. */
+export interface ProvinceSchoolBoard {
+  province: ProvinceRef;
+  today: string;
+  school: ProvinceBoardSchool | null;
+}
+
+/** A school administrator as the province sees them. */
+export interface ProvinceSchoolAdmin {
+  userId: string;
+  username: string;
+  displayName: string;
+  disabled: boolean;
+  mustChangePassword: boolean;
+}
+
+/** GET /api/province/schools. */
+export interface ProvinceSchoolList {
+  province: ProvinceRef;
+  schools: Array<{ id: string; code: string; name: string; commune: string | null; isDemo: boolean; admins: ProvinceSchoolAdmin[] }>;
+}
+
+/** POST /api/province/schools/:schoolId/admins: the one-time password, shown once. */
+export interface ProvinceAdminCreated {
+  userId: string;
+  username: string;
+  temporaryPassword: string;
+}
+
+// ── practice mode (issue 13.3): the practice school of a real school ──
+
+export interface PracticeSchoolView {
+  schoolId: string;
+  code: string;
+  name: string;
+  createdAt: string;
+  classes: number;
+  students: number;
+  /** The caller's roles in the practice school (what they can rehearse). */
+  myRoles: Role[];
+}
+
+export interface PracticeStateView {
+  realSchoolId: string;
+  realSchoolName: string;
+  practice: PracticeSchoolView | null;
+}
+
+export interface PracticeCreatedView extends PracticeSchoolView {
+  /** How many real staff were given roles in it; how many test certificates were issued. */
+  staff: number;
+  certificatesIssued: number;
+  retiredSchoolId: string | null;
+  ms: number;
+}
+
+// ── in-product help ──
+/** GET/PUT /api/me/help: when the person finished or dismissed the first-run tour (null: never). */
+export interface TourStateView {
+  tourDismissedAt: string | null;
 }

@@ -14,6 +14,7 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, serializerCompiler } from 'fastify-type-provider-zod';
 import type { Database } from '../db/client.ts';
+import { readsFor } from '../db/read-database.ts';
 import { DomainError } from '../domain/errors.ts';
 import { registerAuthorization } from './authorize.ts';
 import { registerInputGuard } from './input-guard.ts';
@@ -38,6 +39,9 @@ import { syncRoutes } from './routes/sync-routes.ts';
 import { verificationRoutes } from './routes/verification-routes.ts';
 import { transferRoutes } from './routes/transfer-routes.ts';
 import { accessRoutes } from './routes/access-routes.ts';
+import { guideRoutes } from './routes/guide-routes.ts';
+import { provinceRoutes } from './routes/province-routes.ts';
+import { practiceRoutes } from './routes/practice-routes.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -57,6 +61,8 @@ export interface AppOptions {
   jobs?: 'start' | 'lazy';
   /** The data directory (demo test PKI under <dataDir>/pki, trust context); null: none. */
   dataDir?: string | null;
+  /** A read-only replica (DATABASE_READ_URL, openReadDatabase) for boards and verification lookups; absent: the primary. */
+  readDatabase?: Database | null;
 }
 
 /** A URL fit for the log: query values dropped, token-like path segments (share links) masked; UUIDs stay. */
@@ -123,6 +129,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   registerAuthorization(app, opts.database);
   registerInputGuard(app);
+  // Boards and public lookups read through this (docs/deploy.md "Read replicas"); writes never do.
+  const reads = readsFor(opts.database, opts.readDatabase);
 
   authRoutes(app, { database: opts.database, secureCookies: opts.secureCookies ?? false, loginRateLimit: { max: limits.login, timeWindow: 60_000 } });
   schoolRoutes(app, { database: opts.database });
@@ -137,13 +145,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   signingRoutes(app, { database: opts.database, publicUrl: opts.publicUrl ?? (process.env.PUBLIC_URL || 'http://localhost:8080'), dataDir: opts.dataDir ?? null });
   correctionRoutes(app, { database: opts.database });
   delegationRoutes(app, { database: opts.database });
-  planRoutes(app, { database: opts.database, dataDir: opts.dataDir ?? null });
+  planRoutes(app, { database: opts.database, dataDir: opts.dataDir ?? null, reads });
   syncRoutes(app, { database: opts.database, publicUrl: opts.publicUrl ?? (process.env.PUBLIC_URL || 'http://localhost:8080') });
-  verificationRoutes(app, { database: opts.database, dataDir: opts.dataDir ?? null, publicUrl: opts.publicUrl ?? (process.env.PUBLIC_URL || 'http://localhost:8080') });
+  verificationRoutes(app, { database: opts.database, reads, dataDir: opts.dataDir ?? null, publicUrl: opts.publicUrl ?? (process.env.PUBLIC_URL || 'http://localhost:8080') });
   transferRoutes(app, { database: opts.database, publicUrl: opts.publicUrl ?? (process.env.PUBLIC_URL || 'http://localhost:8080'), dataDir: opts.dataDir ?? null });
   accessRoutes(app, { database: opts.database, publicUrl: opts.publicUrl ?? (process.env.PUBLIC_URL || 'http://localhost:8080') });
+  guideRoutes(app, { database: opts.database });
+  provinceRoutes(app, { database: opts.database, reads });
+  practiceRoutes(app, { database: opts.database, publicUrl: opts.publicUrl ?? (process.env.PUBLIC_URL || 'http://localhost:8080'), dataDir: opts.dataDir ?? null });
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
-  app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true, db: opts.database.kind }));
+  app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true, db: opts.database.kind, readReplica: reads.replica }));
 
   const hasWeb = existsSync(WEB_DIST);
   if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: 'index.html' });

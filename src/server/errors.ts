@@ -1,6 +1,6 @@
 /** Maps errors to HTTP responses: one status per DomainError code, messages in the caller's language. */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, formatErrorMessage, type ErrorCode, type Lang } from '../domain/errors.ts';
+import { DomainError, formatErrorMessage, isDiskFull, type ErrorCode, type Lang } from '../domain/errors.ts';
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   'auth.required': 401,
@@ -55,6 +55,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   'correction.not_latest': 409,
   'correction.open_exists': 409,
   'correction.decided': 409,
+  'practice.not_real': 409,
+  'practice.exists': 409,
+  'practice.no_staff': 422,
   'delegation.invalid': 400,
   'certificate.unreadable': 422,
   'certificate.name_mismatch': 422,
@@ -72,6 +75,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   'share.revoked': 410,
   'transfer.refused': 422,
   'transfer.ack_refused': 422,
+  // 507 Insufficient Storage: the operation was refused whole; retry after space is freed.
+  disk_full: 507,
 };
 
 export function statusOf(code: ErrorCode): number {
@@ -122,6 +127,10 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     const lang = langOf(req);
     return reply.status(err.statusCode).send({ error: { code: 'bad_request', message: lang === 'vi' ? 'Yêu cầu không hợp lệ.' : 'Bad request.' } });
+  }
+  if (isDiskFull(err)) {
+    req.log.error({ err }, 'disk full');
+    return sendError(reply, req, new DomainError('disk_full'));
   }
   req.log.error({ err }, 'unhandled error');
   return reply.status(500).send({ error: { code: 'internal', message: formatErrorMessage('internal', {}, langOf(req)) } });

@@ -12,7 +12,7 @@ export function presentSession(auth: AuthContext): SessionInfo {
       locale: user.locale === 'en' ? 'en' : 'vi',
       totpEnabled: user.totpEnabled,
       mustChangePassword: user.mustChangePassword,
-      roles: auth.grants.map((g) => ({ role: g.role, schoolId: g.schoolId, schoolName: g.schoolName, studentId: g.studentId })),
+      roles: auth.grants.map((g) => ({ role: g.role, schoolId: g.schoolId, schoolName: g.schoolName, studentId: g.studentId, practiceOf: g.practiceOf })),
     },
     csrfToken: auth.session.csrfToken,
     activeSchoolId: auth.actor.schoolId,

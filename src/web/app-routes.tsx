@@ -31,7 +31,11 @@ import { SigningPage } from './signing/signing-page.tsx';
 import { TransfersPage } from './transfer/transfers-page.tsx';
 import { BackupPage } from './backup/backup-page.tsx';
 import { SyncPage } from './sync/sync-page.tsx';
+import { PracticePage } from './practice/practice-page.tsx';
 import { CorrectionsPage } from './corrections/corrections-page.tsx';
+import { ProvinceBoardPage } from './province/province-board-page.tsx';
+import { ProvinceSchoolPage } from './province/province-school-page.tsx';
+import { ProvinceSchoolsPage } from './province/province-schools-page.tsx';
 import { CHANGE_REQUEST_USERS, CROSS_CHECK_USERS, GRADE_SHEET_READERS, HOMEROOM_READERS } from './nav.ts';
 
 export function AppRoutes() {
@@ -92,6 +96,14 @@ export function AppRoutes() {
           element={
             <RequirePermission permission="sync.read">
               <SyncPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="practice"
+          element={
+            <RequirePermission permission="practice.use">
+              <PracticePage />
             </RequirePermission>
           }
         />
@@ -188,6 +200,30 @@ export function AppRoutes() {
           element={
             <RequirePermission permission="plan.read">
               <PlanPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="province/board"
+          element={
+            <RequirePermission permission="province.board">
+              <ProvinceBoardPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="province/board/:schoolId"
+          element={
+            <RequirePermission permission="province.board">
+              <ProvinceSchoolPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="province/schools"
+          element={
+            <RequirePermission permission="province.schools">
+              <ProvinceSchoolsPage />
             </RequirePermission>
           }
         />

@@ -19,6 +19,8 @@ export const CROSS_CHECK_USERS = ['crosscheck.assign', 'crosscheck.review', 'gra
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'home', path: '/', label: 'nav.home' },
+  { key: 'province-board', path: '/province/board', label: 'nav.provinceBoard', permission: 'province.board' },
+  { key: 'province-schools', path: '/province/schools', label: 'nav.provinceSchools', permission: 'province.schools' },
   { key: 'my-records', path: '/my-records', label: 'nav.myRecords', permission: 'own_record.read' },
   { key: 'my-classes', path: '/my-classes', label: 'nav.myClasses', permission: 'grades.enter', alsoFor: ['/grade-sheets'] },
   { key: 'homeroom', path: '/homeroom', label: 'nav.homeroom', permission: 'homeroom.manage' },
@@ -42,6 +44,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'audit', path: '/audit', label: 'nav.audit', permission: 'audit.read' },
   { key: 'backup', path: '/backup', label: 'nav.backup', permission: 'backup.read' },
   { key: 'sync', path: '/sync', label: 'nav.sync', permission: 'sync.read' },
+  { key: 'practice', path: '/practice', label: 'nav.practice', permission: 'practice.use' },
   { key: 'account', path: '/account', label: 'nav.account' },
 ];
 

@@ -21,6 +21,10 @@ const EXPECTED: Record<string, Allowed> = {
   'POST /api/public/verify': 'public',
   'GET /api/public/verify/:code': 'public',
   'GET /api/public/status/:school': 'public',
+  'GET /api/guide/:page': 'public',
+  'GET /api/guide/images/:file': 'public',
+  'GET /api/me/help': 'anyone_signed_in',
+  'PUT /api/me/help': 'anyone_signed_in',
   'POST /api/records/versions/:versionId/revoke': ['principal'],
   'POST /api/auth/logout': 'anyone_signed_in',
   'GET /api/session': 'anyone_signed_in',
@@ -31,6 +35,14 @@ const EXPECTED: Record<string, Allowed> = {
   'POST /api/auth/totp/enable': 'anyone_signed_in',
   'POST /api/auth/totp/disable': 'anyone_signed_in',
   'GET /api/home': 'anyone_signed_in',
+  'GET /api/province/board': ['province_officer'],
+  'GET /api/province/board.xlsx': ['province_officer'],
+  'GET /api/province/schools/:schoolId/board': ['province_officer'],
+  'GET /api/province/schools': ['province_officer'],
+  'GET /api/province/communes': ['province_officer'],
+  'POST /api/province/schools': ['province_officer'],
+  'POST /api/province/schools/:schoolId/admins': ['province_officer'],
+  'POST /api/province/admins/:userId/disable': ['province_officer'],
   'GET /api/school/settings': ['school_admin', 'principal'],
   'GET /api/school/year': [...STAFF, 'student', 'parent'],
   'PUT /api/school/year': ['school_admin', 'principal'],
@@ -98,6 +110,8 @@ const EXPECTED: Record<string, Allowed> = {
   'GET /api/sync': ['school_admin', 'principal'],
   'PUT /api/sync/settings/:target': ['school_admin'],
   'POST /api/sync/runs': ['school_admin'],
+  'GET /api/practice': STAFF,
+  'POST /api/practice': ['school_admin', 'principal'],
   'GET /api/sync/runs/:runId': ['school_admin', 'principal'],
   'POST /api/sync/runs/:runId/retry': ['school_admin'],
   'POST /api/sync/resubmit': ['school_admin'],
@@ -177,22 +191,24 @@ const EXPECTED: Record<string, Allowed> = {
   'GET /api/backup/status': ['system_admin', 'school_admin'],
 };
 
-const ALL_ROLES: Role[] = ['system_admin', ...STAFF, 'student', 'parent'];
+const ALL_ROLES: Role[] = ['system_admin', 'province_officer', ...STAFF, 'student', 'parent'];
 
 for (const kind of BACKENDS) {
   describe(`route × role permissions (${kind})`, () => {
     let t: TestApp;
     let spareUserId: string; // target of the account-management routes
+    let provinceOfficerId: string; // cán bộ Sở of Thanh Hóa (38), the test schools' province
     before(async () => {
       t = await startTestApp(kind);
       ({ id: spareUserId } = await createUser({ db: t.database.db, actor: { userId: null, label: 'test' }, username: 'spare-clerk', displayName: 'Dự phòng', password: TEST_PASSWORD, roles: ['clerk'], schoolId: t.school.schoolId }));
+      ({ id: provinceOfficerId } = await createUser({ db: t.database.db, actor: { userId: null, label: 'test' }, username: 'so.thanhhoa', displayName: 'Cán bộ Sở', password: TEST_PASSWORD, roles: ['province_officer'], schoolId: null, provinceCode: '38' }));
     });
     after(() => t.close());
 
     const NO_SUCH = '00000000-0000-4000-8000-000000000000';
     const url = (pattern: string) =>
       pattern.replace(/:(\w+)/g, (_, name: string) =>
-        ({ classId: t.school.classId, userId: spareUserId, classSubjectId: t.school.classSubjectId, semester: '1', studentId: t.school.studentIds[0]!, sheetId: NO_SUCH, subjectId: NO_SUCH, id: pattern.startsWith('/api/students/') ? t.school.studentIds[0]! : NO_SUCH })[name] ?? `:${name}`,
+        ({ schoolId: t.school.schoolId, classId: t.school.classId, userId: spareUserId, classSubjectId: t.school.classSubjectId, semester: '1', studentId: t.school.studentIds[0]!, sheetId: NO_SUCH, subjectId: NO_SUCH, id: pattern.startsWith('/api/students/') ? t.school.studentIds[0]! : NO_SUCH })[name] ?? `:${name}`,
       );
 
     test('every API route is in the expected table, and every table entry is a route', () => {
@@ -230,8 +246,9 @@ for (const kind of BACKENDS) {
           if (allowed === 'public') continue;
           const [method, pattern] = key.split(' ') as [string, string];
           // A fresh session per route: some routes (sign-out, password) end it.
-          const user = role === 'system_admin' ? t.systemAdmin : t.school.users[role];
-          const c = await sessionFor(t, user.id, role === 'system_admin' ? null : t.school.schoolId);
+          const schoolless = role === 'system_admin' || role === 'province_officer';
+          const user = role === 'system_admin' ? t.systemAdmin : role === 'province_officer' ? { id: provinceOfficerId } : t.school.users[role];
+          const c = await sessionFor(t, user.id, schoolless ? null : t.school.schoolId);
           const res = await c.request({ method: method as 'GET', url: url(pattern) + (pattern.endsWith('/attendance') && method === 'GET' ? '?date=2025-10-01' : ''), payload: ['GET', 'DELETE'].includes(method) ? undefined : {} });
           const ok = allowed === 'anyone_signed_in' || allowed.includes(role);
           if (ok) {

@@ -44,6 +44,8 @@ export interface RenderRecordOptions {
    * homeroom teacher, principal or vice principal, school seal. None: empty dashed boxes.
    */
   signatures?: readonly SignatureBlock[];
+  /** A practice school's record (issue 13.3): every page says "BẢN THỰC HÀNH", in large letters. */
+  practice?: boolean;
 }
 
 /** The PDF bytes, the XML embedded in it and where the signature boxes are. */
@@ -132,6 +134,7 @@ export async function renderRecordDocument(snapshot: RecordSnapshot, opts: Rende
   const boxes = drawSignatureArea(sheet, snapshot, signatures);
   if (opts.verification) drawVerification(sheet, opts.verification);
   drawFooters(sheet, snapshot);
+  if (opts.practice) drawPracticeMark(sheet);
 
   doc.file(xmlBytes, {
     name: EMBEDDED_XML_NAME,
@@ -199,6 +202,24 @@ function drawFooters(sheet: Sheet, s: RecordSnapshot): void {
     doc.lineWidth(0.4).strokeColor('#999999').moveTo(box.left, y - 4).lineTo(box.right, y - 4).stroke();
     sheet.put(left, box.left, y, 'regular', size, grey);
     sheet.put(pageText, box.right - pageWidth, y, 'regular', size, grey);
+  }
+}
+
+/** The practice watermark: across every page and in the header, so no copy passes as a real record. */
+function drawPracticeMark(sheet: Sheet): void {
+  const { doc, box } = sheet;
+  const range = doc.bufferedPageRange();
+  const big = 'BẢN THỰC HÀNH';
+  const small = 'BẢN THỰC HÀNH — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ · PRACTICE COPY — NOT A VALID RECORD';
+  for (let i = 0; i < range.count; i++) {
+    doc.switchToPage(range.start + i);
+    const width = sheet.textWidth(big, 'bold', 64);
+    doc.save();
+    doc.rotate(-35, { origin: [A4[0] / 2, A4[1] / 2] });
+    doc.fillOpacity(0.18);
+    sheet.put(big, (A4[0] - width) / 2, A4[1] / 2 - 32, 'bold', 64, '#c0392b');
+    doc.restore();
+    sheet.putCentred(small, box.left, box.right - box.left, MARGIN.top - 9 * MM, 'bold', 8, '#c0392b');
   }
 }
 

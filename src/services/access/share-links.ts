@@ -4,6 +4,7 @@
  * Whoever holds the link may view and download that version without signing in. The token
  * is 256 random bits; only its sha256 is stored. Creating and opening are both logged.
  */
+import { assertRealSchool } from '../practice/practice-school.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
@@ -92,6 +93,7 @@ export interface CreateShareLinkOptions {
 
 /** Makes a link to one sealed version; the token appears only in the returned URL. */
 export async function createShareLink(opts: CreateShareLinkOptions): Promise<CreatedShareLinkView> {
+  await assertRealSchool(opts.db, opts.schoolId, { vi: 'chia sẻ học bạ ra ngoài', en: 'share records outside the school' });
   const days = opts.expiresInDays;
   if (!Number.isInteger(days) || days < 1 || days > MAX_SHARE_DAYS) {
     throw new DomainError('validation', { summary: `expiresInDays ${days}` }, [{ path: 'expiresInDays', message: `Thời hạn từ 1 đến ${MAX_SHARE_DAYS} ngày / between 1 and ${MAX_SHARE_DAYS} days` }]);

@@ -14,12 +14,14 @@ export interface GrantRow {
   schoolId: string | null;
   schoolName: string | null;
   studentId: string | null;
+  /** The real school, when this grant is in a practice school. */
+  practiceOf: string | null;
 }
 
 /** Every role a user holds, in every school (system scope). */
 export async function loadGrants(db: Db, userId: string): Promise<GrantRow[]> {
   const rows = await db
-    .select({ role: roleGrants.role, schoolId: roleGrants.schoolId, schoolName: schools.name, studentId: roleGrants.studentId })
+    .select({ role: roleGrants.role, schoolId: roleGrants.schoolId, schoolName: schools.name, studentId: roleGrants.studentId, practiceOf: schools.practiceOfSchoolId })
     .from(roleGrants)
     .leftJoin(schools, eq(schools.id, roleGrants.schoolId))
     .where(eq(roleGrants.userId, userId));

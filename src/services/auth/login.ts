@@ -7,7 +7,7 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { inSystem } from '../../db/scope.ts';
-import { roleGrants, users } from '../../db/schema.ts';
+import { roleGrants, schools as schoolsTable, users } from '../../db/schema.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { appendAudit } from '../audit/append-audit.ts';
 import { dummyHash, verifyPassword } from './password-hash.ts';
@@ -86,10 +86,18 @@ export async function login(input: LoginInput): Promise<{ token: string; session
         .returning({ id: users.id });
       if (!took.length) throw new DomainError('auth.totp_invalid');
     }
-    const schools = await tx.selectDistinct({ schoolId: roleGrants.schoolId }).from(roleGrants).where(eq(roleGrants.userId, user.id));
-    const schoolIds = schools.map((s) => s.schoolId).filter((s): s is string => !!s);
-    // One school: work in it. Several: the first (the person can switch). None: system roles only.
-    const activeSchoolId = schoolIds.sort()[0] ?? null;
+    const schools = await tx
+      .selectDistinct({ schoolId: roleGrants.schoolId, practice: sql<boolean>`${schoolsTable.practiceOfSchoolId} is not null` })
+      .from(roleGrants)
+      .leftJoin(schoolsTable, eq(schoolsTable.id, roleGrants.schoolId))
+      .where(eq(roleGrants.userId, user.id));
+    // One school: work in it. Several: the first real one (the person can switch; a practice
+    // school is never where a sign-in lands). None: system roles only.
+    const schoolIds = schools
+      .filter((s): s is { schoolId: string; practice: boolean } => !!s.schoolId)
+      .sort((a, b) => Number(a.practice) - Number(b.practice) || a.schoolId.localeCompare(b.schoolId))
+      .map((s) => s.schoolId);
+    const activeSchoolId = schoolIds[0] ?? null;
     const created = await createSession(tx as unknown as Db, { userId: user.id, activeSchoolId, ip: input.ip, userAgent: input.userAgent });
     await appendAudit(tx, { actor, schoolId: null, action: 'auth.login', targetType: 'user', targetId: user.id, after: { ip: input.ip ?? null } });
     return created;

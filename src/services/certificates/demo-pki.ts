@@ -84,7 +84,7 @@ export async function ensureDemoCertificates(opts: { db: Db; dataDir: string; ba
   const log = opts.log ?? (() => undefined);
   const who = opts.actor ?? { userId: null, label: 'demo' };
   const dir = resolve(demoPkiDir(opts.dataDir));
-  const demoSchools = await inSystem(opts.db, (tx) => tx.select({ id: schools.id, code: schools.code, name: schools.name }).from(schools).where(eq(schools.isDemo, true)));
+  const demoSchools = await inSystem(opts.db, (tx) => tx.select({ id: schools.id, code: schools.code, name: schools.name, practice: schools.practiceOfSchoolId }).from(schools).where(and(eq(schools.isDemo, true), isNull(schools.retiredAt))));
   if (demoSchools.length === 0) return { dir, created: false, issued: 0, skipped: [], ms: 0 };
   const { pki, index, created } = await openOrCreateDemoPki(dir, opts.baseUrl, log);
   if (created) log(`Đã tạo PKI THỬ NGHIỆM / test PKI created in ${dir} — KHÔNG DÙNG THẬT / NOT FOR REAL USE`);
@@ -109,12 +109,15 @@ export async function ensureDemoCertificates(opts: { db: Db; dataDir: string; ba
     log(`Cấp chứng thư THỬ NGHIỆM / issuing TEST certificates for ${school.name}: ${total}…`);
     let lastReport = Date.now();
     for (const p of people.todo) {
-      if (!isSafeEntryName(p.username)) {
-        skipped.push(`${p.username}: username unusable as a file name`);
+      // A practice school's signers are real people who may hold a demo key elsewhere: their
+      // key files are named per school so one never overwrites another.
+      const entryName = school.practice ? `${school.code}.${p.username}` : p.username;
+      if (!isSafeEntryName(entryName)) {
+        skipped.push(`${entryName}: unusable as a file name`);
         continue;
       }
       const id = await pki.issue({ commonName: p.fullName, organization: school.name, uid: p.username, keyType: 'ec-p256', ...(p.email ? { email: p.email } : {}) });
-      const entry = await writeEntry(dir, index, 'users', p.username, id);
+      const entry = await writeEntry(dir, index, 'users', entryName, id);
       await registerCertificate({ db: opts.db, actor: SYSTEM_SCOPE, who, schoolId: school.id, userId: p.userId, certificate: id.certificate, chain: id.chain.slice(1), source: 'demo', keyRef: { kind: 'file', path: join(dir, entry.privateKey) }, trust });
       issued++;
       if (Date.now() - lastReport > 2_000) {

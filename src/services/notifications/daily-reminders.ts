@@ -5,6 +5,7 @@
  * or more (escalation). Idempotent by (person, day): running again the same day writes no
  * second digest and sends no second e-mail (it only retries an e-mail that failed).
  */
+import { isPracticeSchool } from '../practice/practice-school.ts';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { inSchool, inSystem } from '../../db/scope.ts';
@@ -59,9 +60,11 @@ export async function runDailyReminders(opts: { db: Db; schoolId: string; now: D
     byUser.set(p.userId, e);
   }
 
-  const config = opts.send ? null : await inSchool(db, schoolId, (tx) => smtpConfigFor(tx, schoolId, opts.env));
+  // A practice school never e-mails anyone (its deadlines are rehearsal): in-app only.
+  const practice = await isPracticeSchool(db, schoolId);
+  const config = opts.send || practice ? null : await inSchool(db, schoolId, (tx) => smtpConfigFor(tx, schoolId, opts.env));
   const sender = config ? smtpSender(config) : null;
-  const send: SendMail | null = opts.send ?? sender?.send ?? null;
+  const send: SendMail | null = practice ? null : (opts.send ?? sender?.send ?? null);
   try {
     for (const [userId, person] of byUser) {
       const actor = await loadActor(db, userId, schoolId);

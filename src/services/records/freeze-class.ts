@@ -4,6 +4,7 @@
  * canonical HBS XML and that XML's sha256; every other student is reported with the reasons.
  * One action for the class; each student in the same transaction, audited.
  */
+import { isPracticeSchool } from '../practice/practice-school.ts';
 import { createHash } from 'node:crypto';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
@@ -152,7 +153,7 @@ export async function listRecordVersions(opts: { db: Db; actor: ActorScope; scho
 /** A record version as PDF/A-3 with its XML embedded, rendered from the stored snapshot (same bytes every time). */
 export async function recordVersionPdf(opts: { db: Db; actor: ActorScope; schoolId: string; versionId: string; publicUrl: string }) {
   const v = await recordVersionXml(opts);
-  const { pdf, code, url } = await renderVersionPdf(v, opts.publicUrl);
+  const { pdf, code, url } = await renderVersionPdf(v, opts.publicUrl, await isPracticeSchool(opts.db, opts.schoolId));
   return { pdf, version: v.version, code, url };
 }
 

@@ -14,8 +14,8 @@ export function verificationOf(digest: string, publicUrl: string): { code: strin
 }
 
 /** The PDF/A-3 of a version, rendered from its stored canonical XML (deterministic). */
-export async function renderVersionPdf(v: { xml: string; digest: string }, publicUrl: string): Promise<{ pdf: Buffer; code: string; url: string }> {
+export async function renderVersionPdf(v: { xml: string; digest: string }, publicUrl: string, practice = false): Promise<{ pdf: Buffer; code: string; url: string }> {
   const verification = verificationOf(v.digest, publicUrl);
-  const pdf = await renderRecordPdf(hbsV1.parse(v.xml), { xml: v.xml, verification });
+  const pdf = await renderRecordPdf(hbsV1.parse(v.xml), { xml: v.xml, verification, practice });
   return { pdf, ...verification };
 }

@@ -18,6 +18,8 @@ export interface InitSchoolInput {
   /** The first administrator (IT officer); the demo loader brings its own staff instead. */
   admin?: { username: string; displayName: string; password: string; email?: string | null };
   isDemo?: boolean;
+  /** Makes it the practice school of this real school (services/practice). */
+  practiceOfSchoolId?: string;
 }
 
 /** Marks the deployment as set up for real use, so `serve` never loads the demo school into it. */
@@ -36,7 +38,7 @@ export async function initSchool(input: InitSchoolInput): Promise<{ schoolId: st
     if (existing) throw new DomainError('conflict', { what: `school ${input.code}` });
     const [s] = await tx
       .insert(schools)
-      .values({ code: input.code, name: input.name, province: input.province, commune: input.commune ?? null, address: input.address ?? null, isDemo: input.isDemo ?? false })
+      .values({ code: input.code, name: input.name, province: input.province, commune: input.commune ?? null, address: input.address ?? null, isDemo: input.isDemo ?? false, practiceOfSchoolId: input.practiceOfSchoolId ?? null })
       .returning({ id: schools.id });
     const id = s!.id;
     // Semester II usually starts in the second or third week of January [M]; the school corrects it in its settings.

@@ -109,6 +109,7 @@ function fromStatusList(rec: ReadRecord, fetched: ReadStatusListResult & { url: 
 /** The overall verdict: signatures first, then the record's current status. */
 export function verdictOf(content: Check['status'], status: RecordStatusView): VerificationVerdict {
   if (content === 'failed') return 'invalid';
+  if (status.state === 'practice') return 'practice';
   if (status.state === 'revoked') return 'revoked';
   if (status.state === 'superseded') return 'superseded';
   if (content === 'indeterminate' || status.state === 'indeterminate') return 'indeterminate';

@@ -7,6 +7,7 @@ import { useSignedInSession } from '../session/session-context.tsx';
 import { AppHeader } from './app-header.tsx';
 import { LogoutButton } from './logout-button.tsx';
 import { NavMenu } from './nav-menu.tsx';
+import { PracticeBanner } from '../practice/practice-banner.tsx';
 import { SchoolSwitcher } from './school-switcher.tsx';
 import { UserSummary } from './user-summary.tsx';
 
@@ -41,6 +42,7 @@ export function AppLayout() {
               }
             />
           )}
+          <PracticeBanner />
           <Outlet />
         </Layout.Content>
       </Layout>

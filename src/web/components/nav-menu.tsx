@@ -7,6 +7,7 @@ import {
   BookOutlined,
   CalendarOutlined,
   CloudSyncOutlined,
+  ExperimentOutlined,
   CopyOutlined,
   DatabaseOutlined,
   ExportOutlined,
@@ -59,6 +60,7 @@ const ICONS: Record<string, ReactNode> = {
   'issued-copies': <CopyOutlined />,
   backup: <DatabaseOutlined />,
   sync: <CloudSyncOutlined />,
+  practice: <ExperimentOutlined />,
 };
 
 export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {

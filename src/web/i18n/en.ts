@@ -10,6 +10,9 @@ import { enVerify } from './en-verify.ts';
 import { enPlan } from './en-plan.ts';
 import { enBackup } from './en-backup.ts';
 import { enSync } from './en-sync.ts';
+import { enHelp } from './en-help.ts';
+import { enProvince } from './en-province.ts';
+import { enPractice } from './en-practice.ts';
 import type { MessageKey } from './vi.ts';
 
 /** English UI strings: the type makes a missing key a compile error. */
@@ -26,6 +29,9 @@ export const en: Record<MessageKey, string> = {
   ...enPlan,
   ...enBackup,
   ...enSync,
+  ...enHelp,
+  ...enProvince,
+  ...enPractice,
   'app.name': 'Digital school record',
   'app.tagline': 'Học bạ số for upper-secondary schools',
   'common.loading': 'Loading…',

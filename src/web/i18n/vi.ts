@@ -14,6 +14,9 @@ import { viVerify } from './vi-verify.ts';
 import { viPlan } from './vi-plan.ts';
 import { viBackup } from './vi-backup.ts';
 import { viSync } from './vi-sync.ts';
+import { viHelp } from './vi-help.ts';
+import { viProvince } from './vi-province.ts';
+import { viPractice } from './vi-practice.ts';
 
 export const vi = {
   ...viRecords,
@@ -28,6 +31,9 @@ export const vi = {
   ...viPlan,
   ...viBackup,
   ...viSync,
+  ...viHelp,
+  ...viProvince,
+  ...viPractice,
   'app.name': 'Học bạ số',
   'app.tagline': 'Học bạ số THPT',
   'common.loading': 'Đang tải…',

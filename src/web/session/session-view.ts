@@ -22,6 +22,11 @@ export function sessionSchools(session: SessionInfo): Array<{ id: string; name: 
   return [...schools].map(([id, name]) => ({ id, name }));
 }
 
+/** When the session works in a practice school: the real school it belongs to; else null. */
+export function activePracticeOf(session: SessionInfo): string | null {
+  return session.user.roles.find((g) => g.schoolId === session.activeSchoolId && g.practiceOf)?.practiceOf ?? null;
+}
+
 export function activeSchoolName(session: SessionInfo): string | null {
   return sessionSchools(session).find((school) => school.id === session.activeSchoolId)?.name ?? null;
 }

@@ -74,7 +74,7 @@ function SignatureCard({ s, subjects }: { s: VerificationSignatureView; subjects
   );
 }
 
-const VERDICT_TYPE = { valid: 'success', invalid: 'error', indeterminate: 'warning', superseded: 'warning', revoked: 'error' } as const;
+const VERDICT_TYPE = { valid: 'success', invalid: 'error', indeterminate: 'warning', superseded: 'warning', revoked: 'error', practice: 'error' } as const;
 
 export function VerificationReport({ report }: { report: VerificationReportView }) {
   const { t, locale } = useLocale();

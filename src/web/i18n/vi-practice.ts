@@ -1,0 +1,27 @@
+/** Vietnamese strings of practice mode (issue 13.3). */
+export const viPractice = {
+  'nav.practice': 'Luyện tập',
+  'practice.title': 'Trường thực hành',
+  'practice.subtitle': 'Luyện nhập điểm, ký và đóng dấu học bạ trên dữ liệu giả định, không ảnh hưởng tới học bạ thật',
+  'practice.what':
+    'Trường thực hành là một bản sao của trường mẫu: học sinh và điểm số đều giả định, chứng thư số là chứng thư THỬ NGHIỆM. Thầy cô giữ đúng vai trò của mình ở đó (giáo viên bộ môn dạy đúng môn, GVCN có một lớp, Hiệu trưởng phê duyệt, Văn thư đóng dấu) để luyện từng bước. Mọi học bạ ở đây in chữ "BẢN THỰC HÀNH", không gửi lên CSDL ngành, không chia sẻ được và khi tra cứu sẽ báo là bản thực hành.',
+  'practice.none': 'Trường chưa có trường thực hành.',
+  'practice.noneAsk': 'Hãy đề nghị cán bộ CNTT hoặc Hiệu trưởng tạo trường thực hành để luyện tập.',
+  'practice.create': 'Tạo trường thực hành',
+  'practice.creating': 'Đang tạo trường thực hành (có thể mất một phút)…',
+  'practice.created': 'Đã tạo {name}: {classes} lớp, {students} học sinh giả định, {certificates} chứng thư thử nghiệm.',
+  'practice.reset': 'Làm mới từ đầu',
+  'practice.resetConfirm': 'Làm mới trường thực hành? Mọi thao tác luyện tập đã làm sẽ được thay bằng một trường mới; dữ liệu thật không bị ảnh hưởng.',
+  'practice.enter': 'Vào trường thực hành',
+  'practice.leave': 'Về trường thật',
+  'practice.name': 'Tên',
+  'practice.size': 'Quy mô',
+  'practice.sizeValue': '{classes} lớp, {students} học sinh giả định',
+  'practice.createdAt': 'Tạo lúc',
+  'practice.myRoles': 'Vai trò của tôi ở trường thực hành',
+  'practice.steps': 'Gợi ý luyện tập',
+  'practice.step1': 'Bấm "Vào trường thực hành" (hoặc chọn trường có chữ "(thực hành)" ở ô chọn trường).',
+  'practice.step2': 'Làm đúng việc của mình như ở trường thật: nhập điểm, chốt học bạ, ký, phê duyệt, đóng dấu. Mật khẩu ký bằng khoá trên máy chủ là mật khẩu đăng nhập của thầy cô.',
+  'practice.step3': 'Xong thì bấm "Về trường thật". Muốn luyện lại từ đầu, cán bộ CNTT hoặc Hiệu trưởng bấm "Làm mới từ đầu".',
+  'practice.banner': 'Bạn đang ở TRƯỜNG THỰC HÀNH — dữ liệu giả định, chữ ký thử nghiệm, không có giá trị pháp lý.',
+} as const;
