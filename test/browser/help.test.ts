@@ -196,7 +196,9 @@ describe('in-product help', { timeout: 300_000 }, () => {
 
       // The session disappears (expired on the server): the next call lands on sign-in, which says why.
       await context.clearCookies();
-      await shell.goTo('classes');
+      // The next call finds no session. Clicking the menu makes one — unless a call the page was
+      // already making got there first and the sign-in page has replaced the menu.
+      await page.getByTestId('side-menu').getByTestId('nav-classes').click({ timeout: 5_000 }).catch(() => undefined);
       const expired = page.getByTestId('login-expired');
       await expired.waitFor({ state: 'visible', timeout: TIMEOUT });
       assert.match((await expired.textContent()) ?? '', /Phiên đăng nhập đã hết hạn/);

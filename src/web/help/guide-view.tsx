@@ -37,11 +37,35 @@ export function GuideView({ page, anchor, onApp, onGuide }: GuideViewProps) {
   const ready = loaded?.page === page;
 
   useEffect(() => {
-    if (!ready || !box.current) return;
-    // Anchor ids are checked ASCII kebab-case (markdown.ts), so they are safe inside a selector.
-    const target = anchor ? box.current.querySelector(`[data-anchor="${anchor}"]`) : null;
-    if (target) target.scrollIntoView({ block: 'start' });
-    else box.current.scrollIntoView?.({ block: 'start' });
+    const el = box.current;
+    if (!ready || !el) return;
+    const scroll = () => {
+      // Anchor ids are checked ASCII kebab-case (markdown.ts), so they are safe inside a selector.
+      const target = anchor ? el.querySelector(`[data-anchor="${anchor}"]`) : null;
+      if (target) target.scrollIntoView({ block: 'start' });
+      else el.scrollIntoView?.({ block: 'start' });
+    };
+    scroll();
+    // A picture above the section that is taller than the space kept for it moves the section
+    // when it loads: follow the section until the reader scrolls by themself.
+    let follow = true;
+    const stop = () => {
+      follow = false;
+    };
+    const onLoad = () => {
+      if (follow) scroll();
+    };
+    const pending = [...el.querySelectorAll('img')].filter((img) => !img.complete);
+    for (const img of pending) img.addEventListener('load', onLoad);
+    window.addEventListener('wheel', stop, { passive: true });
+    window.addEventListener('touchmove', stop, { passive: true });
+    window.addEventListener('keydown', stop);
+    return () => {
+      for (const img of pending) img.removeEventListener('load', onLoad);
+      window.removeEventListener('wheel', stop);
+      window.removeEventListener('touchmove', stop);
+      window.removeEventListener('keydown', stop);
+    };
   }, [ready, anchor, blocks]);
 
   if (!ready) return <Spin style={{ display: 'block', margin: '48px auto' }} />;

@@ -37,7 +37,9 @@ function GuideImage({ src, alt }: { src: string; alt: string }) {
       loading="lazy"
       className="hb-guide-image"
       onError={() => setBroken(true)}
-      style={{ maxWidth: '100%', border: '1px solid #e5e7eb', borderRadius: 6, margin: '8px 0', display: 'block' }}
+      // Guide screenshots are 1280×800: reserve that shape before the picture arrives, so a
+      // section scrolled to is not pushed down by the pictures above it as they load.
+      style={{ width: '100%', maxWidth: 1280, height: 'auto', aspectRatio: 'auto 1280 / 800', border: '1px solid #e5e7eb', borderRadius: 6, margin: '8px 0', display: 'block' }}
     />
   );
 }
