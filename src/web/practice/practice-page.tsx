@@ -28,6 +28,7 @@ export function PracticePage() {
   if (data.loading && !data.data) return <PageLoader />;
   if (data.error || !data.data) return <ErrorResult error={data.error} onRetry={data.reload} />;
   const v = data.data;
+  const num = (n: number) => n.toLocaleString(locale === 'vi' ? 'vi-VN' : 'en-GB');
   const inPractice = activePracticeOf(session) !== null;
   const manage = can('practice.manage') && !inPractice;
 
@@ -35,7 +36,7 @@ export function PracticePage() {
     setBusy(reset ? 'reset' : 'create');
     try {
       const p = await request<PracticeCreatedView>('POST', '/api/practice', { reset });
-      message.success(t('practice.created', { name: p.name, classes: p.classes, students: p.students, certificates: p.certificatesIssued }));
+      message.success(t('practice.created', { name: p.name, classes: num(p.classes), students: num(p.students), certificates: num(p.certificatesIssued) }));
       data.reload();
     } catch (err) {
       message.error(err instanceof ApiError ? err.message : String(err));
@@ -88,7 +89,7 @@ export function PracticePage() {
             }
           >
             <Descriptions column={1} size="small">
-              <Descriptions.Item label={t('practice.size')}>{t('practice.sizeValue', { classes: v.practice.classes, students: v.practice.students })}</Descriptions.Item>
+              <Descriptions.Item label={t('practice.size')}>{t('practice.sizeValue', { classes: num(v.practice.classes), students: num(v.practice.students) })}</Descriptions.Item>
               <Descriptions.Item label={t('practice.createdAt')}>{formatDateTime(v.practice.createdAt)}</Descriptions.Item>
               <Descriptions.Item label={t('practice.myRoles')}>
                 <span data-testid="practice-roles">
