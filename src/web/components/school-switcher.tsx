@@ -1,29 +1,16 @@
 /** For people with roles in several schools: pick the school the session works in. */
-import { useState } from 'react';
-import { App, Select } from 'antd';
+import { Select } from 'antd';
 import { useLocale } from '../i18n/locale-context.tsx';
-import { useSession, useSignedInSession } from '../session/session-context.tsx';
+import { useSignedInSession } from '../session/session-context.tsx';
 import { sessionSchools } from '../session/session-view.ts';
+import { useSwitchSchool } from '../session/use-switch-school.ts';
 
 export function SchoolSwitcher({ block = false }: { block?: boolean }) {
   const { t } = useLocale();
   const session = useSignedInSession();
-  const { switchSchool } = useSession();
-  const { message } = App.useApp();
-  const [busy, setBusy] = useState(false);
+  const { busy, switchTo } = useSwitchSchool();
   const schools = sessionSchools(session);
   if (schools.length < 2) return null;
-
-  const onChange = async (schoolId: string) => {
-    setBusy(true);
-    try {
-      await switchSchool(schoolId);
-    } catch (error) {
-      void message.error(error instanceof Error ? error.message : String(error));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <Select
@@ -34,7 +21,7 @@ export function SchoolSwitcher({ block = false }: { block?: boolean }) {
       loading={busy}
       style={{ minWidth: 200, width: block ? '100%' : undefined }}
       options={schools.map((school) => ({ value: school.id, label: school.name }))}
-      onChange={(value: string) => void onChange(value)}
+      onChange={(value: string) => void switchTo(value)}
     />
   );
 }

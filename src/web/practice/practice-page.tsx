@@ -15,6 +15,7 @@ import { PageTitle } from '../components/page-title.tsx';
 import { formatDateTime } from '../format.ts';
 import { useLocale } from '../i18n/locale-context.tsx';
 import { useSession, useSignedInSession } from '../session/session-context.tsx';
+import { useSwitchSchool } from '../session/use-switch-school.ts';
 import { activePracticeOf } from '../session/session-view.ts';
 import { useApiData } from '../use-api-data.ts';
 
@@ -22,9 +23,10 @@ export function PracticePage() {
   const { t, locale } = useLocale();
   const { message } = App.useApp();
   const session = useSignedInSession();
-  const { can, switchSchool } = useSession();
+  const { can } = useSession();
+  const switching = useSwitchSchool();
   const data = useApiData(() => request<PracticeStateView>('GET', '/api/practice'), [session.activeSchoolId]);
-  const [busy, setBusy] = useState<'create' | 'reset' | 'switch' | null>(null);
+  const [busy, setBusy] = useState<'create' | 'reset' | null>(null);
   if (data.loading && !data.data) return <PageLoader />;
   if (data.error || !data.data) return <ErrorResult error={data.error} onRetry={data.reload} />;
   const v = data.data;
@@ -44,17 +46,6 @@ export function PracticePage() {
       setBusy(null);
     }
   };
-  const go = async (schoolId: string) => {
-    setBusy('switch');
-    try {
-      await switchSchool(schoolId);
-    } catch (err) {
-      message.error(err instanceof ApiError ? err.message : String(err));
-    } finally {
-      setBusy(null);
-    }
-  };
-
   return (
     <>
       <PageTitle testId="practice-heading" subtitle={t('practice.subtitle')}>
@@ -62,7 +53,7 @@ export function PracticePage() {
       </PageTitle>
       <Space direction="vertical" size={16} style={{ width: '100%' }}>
         <Alert type="info" showIcon title={t('practice.what')} />
-        {busy === 'create' || busy === 'reset' ? <Alert type="warning" showIcon title={t('practice.creating')} data-testid="practice-creating" /> : null}
+        {busy !== null ? <Alert type="warning" showIcon title={t('practice.creating')} data-testid="practice-creating" /> : null}
         {v.practice ? (
           <Card
             data-testid="practice-card"
@@ -70,11 +61,11 @@ export function PracticePage() {
             extra={
               <Space wrap>
                 {inPractice ? (
-                  <Button type="primary" loading={busy === 'switch'} onClick={() => void go(v.realSchoolId)} data-testid="practice-leave">
+                  <Button type="primary" loading={switching.busy} onClick={() => void switching.switchTo(v.realSchoolId)} data-testid="practice-leave">
                     {t('practice.leave')}
                   </Button>
                 ) : (
-                  <Button type="primary" loading={busy === 'switch'} disabled={v.practice.myRoles.length === 0} onClick={() => void go(v.practice!.schoolId)} data-testid="practice-enter">
+                  <Button type="primary" loading={switching.busy} disabled={v.practice.myRoles.length === 0} onClick={() => void switching.switchTo(v.practice!.schoolId)} data-testid="practice-enter">
                     {t('practice.enter')}
                   </Button>
                 )}
